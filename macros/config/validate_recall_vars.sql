@@ -1,0 +1,164 @@
+{#-
+    Checks every project variable at run start. A bad value stops the run with
+    a message naming the variable, what is allowed and the value received.
+-#}
+{% macro validate_recall_vars() %}
+    {%- set whole_days = {
+        'clock_skew_minutes': [0, 1440],
+        'new_user_days': [0, 365],
+        'silent_after_days': [1, 365],
+        'churned_after_days': [2, 365],
+        'stage_growth_after_days': [1, 3650],
+        'stage_mature_after_days': [1, 3650],
+        'declining_window_days': [1, 365],
+        'feature_min_count': [1, 1000000],
+        'feature_days': [1, 365],
+        'rfm_lookback_days': [1, 3650],
+        'response_lookback_days': [1, 3650],
+        'response_min_sends': [1, 1000000],
+        'decision_cycle_days': [0, 365],
+        'high_value_window_days': [1, 3650],
+        'send_tolerance_minutes': [0, 10080],
+        'late_tolerance_days': [0, 365],
+        'click_to_open_minutes': [1, 10080],
+    } -%}
+    {%- set ratios = {
+        'value_high_share': [0, 1],
+        'value_mid_share': [0, 1],
+        'response_high_rate': [0, 1],
+        'response_mid_rate': [0, 1],
+        'volume_low_ratio': [0, 1],
+        'volume_high_ratio': [1, 1000],
+        'high_value_threshold': [0, 1000000000],
+    } -%}
+    {%- for name, bounds in whole_days.items() -%}
+        {%- set value = var(name) -%}
+        {%- if value is not number or value is boolean
+              or value != (value | int)
+              or value < bounds[0] or value > bounds[1] -%}
+            {{ recall_var_error(name, 'a whole number from ' ~ bounds[0]
+                ~ ' to ' ~ bounds[1], value) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for name, bounds in ratios.items() -%}
+        {%- set value = var(name) -%}
+        {%- if value is not number or value is boolean
+              or value < bounds[0] or value > bounds[1] -%}
+            {{ recall_var_error(name, 'a number from ' ~ bounds[0] ~ ' to '
+                ~ bounds[1], value) }}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {#- Relations between variables (rulings R10 and metrics.md §4). -#}
+    {%- if not (var('new_user_days') <= var('silent_after_days')) -%}
+        {{ recall_var_error('new_user_days',
+            'at most silent_after_days (' ~ var('silent_after_days') ~ ')',
+            var('new_user_days')) }}
+    {%- endif -%}
+    {%- if not (var('silent_after_days') < var('churned_after_days')) -%}
+        {{ recall_var_error('churned_after_days',
+            'greater than silent_after_days (' ~ var('silent_after_days')
+            ~ ') and at most 365', var('churned_after_days')) }}
+    {%- endif -%}
+    {%- if not (var('stage_growth_after_days')
+                < var('stage_mature_after_days')) -%}
+        {{ recall_var_error('stage_mature_after_days',
+            'greater than stage_growth_after_days ('
+            ~ var('stage_growth_after_days') ~ ')',
+            var('stage_mature_after_days')) }}
+    {%- endif -%}
+    {%- if var('value_high_share') + var('value_mid_share') > 1 -%}
+        {{ recall_var_error('value_mid_share',
+            'at most 1 - value_high_share (' ~ (1 - var('value_high_share'))
+            ~ ')', var('value_mid_share')) }}
+    {%- endif -%}
+    {%- if not (var('response_mid_rate') <= var('response_high_rate')) -%}
+        {{ recall_var_error('response_mid_rate',
+            'at most response_high_rate (' ~ var('response_high_rate') ~ ')',
+            var('response_mid_rate')) }}
+    {%- endif -%}
+
+    {#- Strings, dates, lists and maps. -#}
+    {%- set timezone = var('reporting_timezone') -%}
+    {%- if timezone is not string or not modules.re.match(
+            '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$', timezone) -%}
+        {{ recall_var_error('reporting_timezone',
+            'an IANA time zone name such as UTC or Asia/Shanghai', timezone) }}
+    {%- endif -%}
+    {%- set as_of = var('as_of_date') -%}
+    {%- if as_of is not none -%}
+        {%- set parsed = none -%}
+        {%- if as_of is string and modules.re.match(
+                '^\\d{4}-\\d{2}-\\d{2}$', as_of) -%}
+            {%- set parsed = modules.datetime.datetime.strptime(
+                    as_of, '%Y-%m-%d') if as_of[5:7] | int in range(1, 13)
+                    and as_of[8:10] | int in range(1, 32) else none -%}
+        {%- endif -%}
+        {%- if parsed is none -%}
+            {{ recall_var_error('as_of_date',
+                'null or a date written YYYY-MM-DD', as_of) }}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if var('feature_event') is not string
+          or var('feature_event') | length == 0 -%}
+        {{ recall_var_error('feature_event', 'an event name',
+            var('feature_event')) }}
+    {%- endif -%}
+    {%- set days = var('retention_days') -%}
+    {%- if days is string or days is not iterable or days | length == 0 -%}
+        {{ recall_var_error('retention_days',
+            'a non-empty list of whole days from 1 to 3650', days) }}
+    {%- endif -%}
+    {%- for day in days -%}
+        {%- if day is not number or day != (day | int) or day < 1
+              or day > 3650 -%}
+            {{ recall_var_error('retention_days',
+                'a non-empty list of whole days from 1 to 3650', days) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set brackets = var('retention_brackets') -%}
+    {%- if brackets is string or brackets is not iterable
+          or brackets | length == 0 -%}
+        {{ recall_var_error('retention_brackets',
+            'a non-empty list of [a, b] pairs with 1 <= a <= b', brackets) }}
+    {%- endif -%}
+    {%- for bracket in brackets -%}
+        {%- if bracket is string or bracket is not iterable
+              or bracket | length != 2
+              or bracket[0] is not number or bracket[1] is not number
+              or bracket[0] < 1 or bracket[0] > bracket[1] -%}
+            {{ recall_var_error('retention_brackets',
+                'a non-empty list of [a, b] pairs with 1 <= a <= b',
+                brackets) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set touches = var('qualifying_touches') -%}
+    {%- set touch_types = ['delivered', 'opened', 'clicked', 'bounced',
+                           'unsubscribed', 'complained'] -%}
+    {%- if touches is not mapping -%}
+        {{ recall_var_error('qualifying_touches',
+            'a map of channel to a list of callback types', touches) }}
+    {%- endif -%}
+    {%- for channel, types in touches.items() -%}
+        {%- if channel not in ['push', 'sms', 'email', 'in_app', 'phone',
+                               'mail'] -%}
+            {{ recall_var_error('qualifying_touches',
+                'channels among push, sms, email, in_app, phone, mail',
+                channel) }}
+        {%- endif -%}
+        {%- for touch_type in types -%}
+            {%- if touch_type not in touch_types -%}
+                {{ recall_var_error('qualifying_touches',
+                    'callback types among ' ~ touch_types | join(', '),
+                    touch_type) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    select 1 as recall_vars_checked
+{% endmacro %}
+
+{% macro recall_var_error(name, allowed, received) %}
+    {{ exceptions.raise_compiler_error(
+        "Invalid value for var '" ~ name ~ "': expected " ~ allowed
+        ~ ", received " ~ (received | tojson) ~ ".") }}
+{% endmacro %}

@@ -1,0 +1,27 @@
+{#-
+    True when a string holds a well-formed JSON object, false when it holds
+    anything else, null when it is null.
+-#}
+{% macro recall_is_json_object(json_expression) %}
+    {{ adapter.dispatch('recall_is_json_object', 'recall')(json_expression) }}
+{% endmacro %}
+
+{% macro duckdb__recall_is_json_object(json_expression) %}
+    (case
+        when {{ json_expression }} is null then null
+        when not json_valid({{ json_expression }}) then false
+        else json_type({{ json_expression }}) = 'OBJECT'
+    end)
+{% endmacro %}
+
+{% macro spark__recall_is_json_object(json_expression) %}
+    (case
+        when {{ json_expression }} is null then null
+        else from_json({{ json_expression }}, 'map<string,string>') is not null
+            and substr(ltrim({{ json_expression }}), 1, 1) = chr(123)
+    end)
+{% endmacro %}
+
+{% macro default__recall_is_json_object(json_expression) %}
+    ({{ json_expression }} is json object)
+{% endmacro %}

@@ -1,0 +1,247 @@
+{#-
+    Every raw event row, once, with its fate: kept (the copy of its event_id
+    that reached the collector first), duplicate (a retry of a kept copy) or
+    quarantined (with a reason). Rules that need no other table are applied
+    here, on the kept copy (rulings R2, R3); rules that need the users table
+    (unknown user, before registration) follow in int_events_cleaned.
+    Incremental by landing date: a run reads only the partitions landed since
+    the last one, so each raw row is parsed and deduplicated once.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail'
+    )
+}}
+
+{%- set landed_through = recall_max_in_this('landing_date') -%}
+{%- set required_keys = recall_tracking_plan_required_keys() -%}
+{%- set payload_columns = ['event_name', 'user_id', 'device_id',
+    'session_id', 'event_at', 'platform', 'app_version', 'properties'] -%}
+
+with
+
+events as (
+
+    select
+        event_id,
+        event_name,
+        user_id,
+        device_id,
+        session_id,
+        event_at,
+        received_at,
+        platform,
+        app_version,
+        properties,
+        landing_date
+
+    from {{ ref('stg_tracking__events') }}
+    {%- if landed_through is not none %}
+    where landing_date > cast('{{ landed_through }}' as date)
+    {%- endif %}
+
+),
+
+tracking_plan as (
+
+    select event_name from {{ ref('tracking_plan') }}
+
+),
+
+copies_ranked as (
+
+    select
+        events.*,
+        row_number() over (
+            partition by events.event_id
+            order by
+                events.received_at,
+                events.landing_date,
+                {%- for column in payload_columns %}
+                events.{{ column }}{{ ',' if not loop.last }}
+                {%- endfor %}
+        ) as copy_rank,
+        count(*) over (partition by events.event_id) as copy_count
+
+    from events
+
+),
+
+first_copies_in_batch as (
+
+    select
+        copies_ranked.event_id,
+        {%- for column in payload_columns %}
+        copies_ranked.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from copies_ranked
+    where
+        copies_ranked.copy_count > 1
+        and copies_ranked.copy_rank = 1
+        and copies_ranked.event_id is not null
+
+),
+
+{%- if is_incremental() %}
+
+first_copies_landed_before as (
+
+    select
+        this_table.event_id,
+        {%- for column in payload_columns %}
+        this_table.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from {{ this }} as this_table
+    where
+        this_table.row_status <> 'duplicate'
+        and this_table.event_id is not null
+        and this_table.event_id in (select events.event_id from events)
+
+),
+
+{%- endif %}
+
+reference_copies as (
+
+    {%- if is_incremental() %}
+    select
+        first_copies_landed_before.*,
+        true as is_landed_before
+    from first_copies_landed_before
+    union all
+    select
+        first_copies_in_batch.*,
+        false as is_landed_before
+    from first_copies_in_batch
+    where first_copies_in_batch.event_id not in (
+        select first_copies_landed_before.event_id
+        from first_copies_landed_before
+    )
+    {%- else %}
+    select
+        first_copies_in_batch.*,
+        false as is_landed_before
+    from first_copies_in_batch
+    {%- endif %}
+
+),
+
+copies_compared as (
+
+    select
+        copies_ranked.*,
+        reference_copies.event_id is not null as has_reference_copy,
+        coalesce(reference_copies.is_landed_before, false)
+            as is_reference_landed_before,
+        (
+            {%- for column in payload_columns %}
+            copies_ranked.{{ column }} is distinct from
+            reference_copies.{{ column }}{{ ' or' if not loop.last }}
+            {%- endfor %}
+        ) as differs_from_reference
+
+    from copies_ranked
+    left join reference_copies
+        on copies_ranked.event_id = reference_copies.event_id
+
+),
+
+rules_applied as (
+
+    select
+        copies_compared.*,
+        case
+            when copies_compared.event_id is null then 'quarantined'
+            when copies_compared.is_reference_landed_before then 'duplicate'
+            when copies_compared.copy_rank > 1 then 'duplicate'
+            when copies_compared.event_name is null
+                or copies_compared.device_id is null
+                or copies_compared.event_at is null
+                or copies_compared.received_at is null
+                or tracking_plan.event_name is null
+                or copies_compared.event_at > {{ dbt.dateadd(
+                    'minute', var('clock_skew_minutes'),
+                    'copies_compared.received_at') }}
+                or {{ recall_is_json_object('copies_compared.properties') }}
+                = false
+                then 'quarantined'
+            else 'kept'
+        end as row_status,
+        case
+            when copies_compared.event_id is null then 'missing_event_id'
+            when copies_compared.is_reference_landed_before
+                or copies_compared.copy_rank > 1 then null
+            when copies_compared.event_name is null
+                or copies_compared.device_id is null
+                or copies_compared.event_at is null
+                or copies_compared.received_at is null
+                then 'missing_required_field'
+            when tracking_plan.event_name is null then 'unknown_event_name'
+            when copies_compared.event_at > {{ dbt.dateadd(
+                'minute', var('clock_skew_minutes'),
+                'copies_compared.received_at') }}
+                then 'event_at_in_future'
+            when {{ recall_is_json_object('copies_compared.properties') }}
+                = false
+                then 'malformed_properties'
+        end as quarantine_reason
+
+    from copies_compared
+    left join tracking_plan
+        on copies_compared.event_name = tracking_plan.event_name
+
+),
+
+final as (
+
+    select
+        rules_applied.event_id,
+        rules_applied.event_name,
+        rules_applied.user_id,
+        rules_applied.device_id,
+        rules_applied.session_id,
+        rules_applied.event_at,
+        rules_applied.received_at,
+        rules_applied.platform,
+        rules_applied.app_version,
+        rules_applied.properties,
+        rules_applied.landing_date,
+        rules_applied.row_status,
+        rules_applied.quarantine_reason,
+        rules_applied.row_status = 'duplicate'
+            and rules_applied.has_reference_copy
+            and rules_applied.differs_from_reference
+            as is_conflicting_duplicate,
+        case
+            when rules_applied.row_status <> 'kept' then null
+            {%- for event_name, keys in required_keys.items() %}
+            when rules_applied.event_name = '{{ event_name }}'
+                then rules_applied.properties is null
+                or not {{ recall_json_has_keys(
+                    'rules_applied.properties', keys) }}
+            {%- endfor %}
+            else false
+        end as is_missing_required_property,
+        case
+            when rules_applied.row_status = 'kept'
+                and rules_applied.event_name = 'app_open'
+                then {{ recall_json_value('rules_applied.properties',
+                    'send_id') }}
+        end as send_id,
+        case
+            when rules_applied.row_status = 'kept'
+                and rules_applied.event_name = 'purchase'
+                then {{ recall_json_value('rules_applied.properties',
+                    'order_id') }}
+        end as order_id,
+        {{ recall_run_timestamp() }} as loaded_at
+
+    from rules_applied
+
+)
+
+select * from final
