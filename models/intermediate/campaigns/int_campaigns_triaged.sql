@@ -1,0 +1,82 @@
+{#-
+    One row per raw campaigns row with its fate: clean, duplicate (an
+    identical copy) or quarantined (missing fields, a value outside the
+    contract, or a conflicting copy of the same campaign_id).
+-#}
+{%- set content_columns = ['campaign_name', 'objective', 'target_state',
+    'starts_at', 'ends_at', 'conversion_event', 'attribution_window_days'] -%}
+
+with
+
+campaigns as (
+
+    select
+        campaign_id,
+        campaign_name,
+        objective,
+        target_state,
+        starts_at,
+        ends_at,
+        conversion_event,
+        attribution_window_days
+
+    from {{ ref('stg_crm__campaigns') }}
+
+),
+
+rules_checked as (
+
+    select
+        campaigns.*,
+        case
+            when campaigns.campaign_id is null
+                or campaigns.campaign_name is null
+                or campaigns.objective is null
+                or campaigns.target_state is null
+                or campaigns.starts_at is null
+                or campaigns.ends_at is null
+                or campaigns.conversion_event is null
+                or campaigns.attribution_window_days is null
+                then 'missing_required_field'
+            when campaigns.objective not in (
+                    'wake_silent', 'recall_churned', 'first_purchase_nudge',
+                    'reactivate'
+                )
+                or campaigns.target_state not in (
+                    'silent', 'churned', 'new', 'active', 'any'
+                )
+                or campaigns.attribution_window_days < 1
+                or campaigns.ends_at < campaigns.starts_at
+                then 'invalid_value'
+        end as invalid_reason
+
+    from campaigns
+
+),
+
+versions_ranked as (
+
+    {{ recall_triage_versions('rules_checked', ['campaign_id'],
+        content_columns) }}
+
+),
+
+final as (
+
+    select
+        versions_ranked.campaign_id,
+        versions_ranked.campaign_name,
+        versions_ranked.objective,
+        versions_ranked.target_state,
+        versions_ranked.starts_at,
+        versions_ranked.ends_at,
+        versions_ranked.conversion_event,
+        versions_ranked.attribution_window_days,
+        {{ recall_triage_status('versions_ranked') }} as row_status,
+        {{ recall_triage_reason('versions_ranked') }} as quarantine_reason
+
+    from versions_ranked
+
+)
+
+select * from final

@@ -1,0 +1,205 @@
+{#-
+    One row per device ever identified: the user of its identified clean
+    event with the greatest (event_at, event_id) up to as_of_date (identity
+    stitching, rulings R5). Anonymous events of the device are credited to
+    that user. Incremental: a run looks only at identified events loaded since
+    the last run or dated after the previous as_of_date, and keeps the later
+    of the old and the new identification. `changed_at` records when the
+    device last moved to another user, so fct_user_days can re-process the
+    days of its anonymous events.
+-#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='device_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
+{%- set as_of = recall_as_of_date() -%}
+{%- set loaded_since = recall_max_in_this('loaded_at') -%}
+{%- set previous_as_of = recall_max_in_this('as_of_date') -%}
+{{ recall_guard_as_of(as_of, previous_as_of) }}
+
+with
+
+identified_events as (
+
+    select
+        device_id,
+        user_id,
+        event_at,
+        event_id
+
+    from {{ ref('int_events_cleaned') }}
+    where
+        is_clean
+        and user_id is not null
+        and event_date <= cast('{{ as_of }}' as date)
+        {%- if previous_as_of is not none %}
+        and landing_date >= {{ dbt.dateadd('day', -2,
+            "cast('" ~ previous_as_of ~ "' as date)") }}
+        and (
+            loaded_at > cast('{{ loaded_since }}' as {{ dbt.type_timestamp() }})
+            or event_date > cast('{{ previous_as_of }}' as date)
+        )
+        {%- endif %}
+
+),
+
+latest_identification as (
+
+    select
+        identified_events.device_id,
+        identified_events.user_id,
+        identified_events.event_at,
+        identified_events.event_id,
+        row_number() over (
+            partition by identified_events.device_id
+            order by identified_events.event_at desc,
+                identified_events.event_id desc
+        ) as identification_rank
+
+    from identified_events
+
+),
+
+new_identifications as (
+
+    select
+        latest_identification.device_id,
+        latest_identification.user_id,
+        latest_identification.event_at,
+        latest_identification.event_id
+
+    from latest_identification
+    where latest_identification.identification_rank = 1
+
+),
+
+{%- if previous_as_of is not none %}
+
+previous_identifications as (
+
+    select
+        this_table.device_id,
+        this_table.user_id,
+        this_table.identified_at,
+        this_table.identified_event_id,
+        this_table.previous_user_id,
+        this_table.changed_at
+
+    from {{ this }} as this_table
+    where this_table.device_id in (
+        select new_identifications.device_id from new_identifications
+    )
+
+),
+
+identifications_merged as (
+
+    select
+        new_identifications.device_id,
+        case
+            when previous_identifications.device_id is null
+                or new_identifications.event_at
+                > previous_identifications.identified_at
+                or (
+                    new_identifications.event_at
+                    = previous_identifications.identified_at
+                    and new_identifications.event_id
+                    > previous_identifications.identified_event_id
+                )
+                then 'new'
+            else 'previous'
+        end as winner,
+        new_identifications.user_id as new_user_id,
+        new_identifications.event_at as new_identified_at,
+        new_identifications.event_id as new_identified_event_id,
+        previous_identifications.user_id as old_user_id,
+        previous_identifications.identified_at as old_identified_at,
+        previous_identifications.identified_event_id
+            as old_identified_event_id,
+        previous_identifications.previous_user_id as old_previous_user_id,
+        previous_identifications.changed_at as old_changed_at
+
+    from new_identifications
+    left join previous_identifications
+        on new_identifications.device_id = previous_identifications.device_id
+
+),
+
+identifications as (
+
+    select
+        identifications_merged.device_id,
+        case when identifications_merged.winner = 'new'
+            then identifications_merged.new_user_id
+            else identifications_merged.old_user_id
+        end as user_id,
+        case when identifications_merged.winner = 'new'
+            then identifications_merged.new_identified_at
+            else identifications_merged.old_identified_at
+        end as identified_at,
+        case when identifications_merged.winner = 'new'
+            then identifications_merged.new_identified_event_id
+            else identifications_merged.old_identified_event_id
+        end as identified_event_id,
+        case
+            when identifications_merged.winner = 'new'
+                and identifications_merged.old_user_id
+                <> identifications_merged.new_user_id
+                then identifications_merged.old_user_id
+            else identifications_merged.old_previous_user_id
+        end as previous_user_id,
+        case
+            when identifications_merged.winner = 'new'
+                and identifications_merged.old_user_id is null
+                then {{ recall_run_timestamp() }}
+            when identifications_merged.winner = 'new'
+                and identifications_merged.old_user_id
+                <> identifications_merged.new_user_id
+                then {{ recall_run_timestamp() }}
+            else identifications_merged.old_changed_at
+        end as changed_at
+
+    from identifications_merged
+
+),
+
+{%- else %}
+
+identifications as (
+
+    select
+        new_identifications.device_id,
+        new_identifications.user_id,
+        new_identifications.event_at as identified_at,
+        new_identifications.event_id as identified_event_id,
+        cast(null as {{ dbt.type_string() }}) as previous_user_id,
+        {{ recall_run_timestamp() }} as changed_at
+
+    from new_identifications
+
+),
+
+{%- endif %}
+
+final as (
+
+    select
+        identifications.device_id,
+        identifications.user_id,
+        identifications.identified_at,
+        identifications.identified_event_id,
+        identifications.previous_user_id,
+        identifications.changed_at,
+        cast('{{ as_of }}' as date) as as_of_date,
+        {{ recall_run_timestamp() }} as loaded_at
+
+    from identifications
+
+)
+
+select * from final

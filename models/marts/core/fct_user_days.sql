@@ -1,0 +1,323 @@
+{#-
+    One row per registered user per active day (rulings R8), from
+    registration to as_of_date. Incremental: re-computes every day from the
+    first day that new data touches (recall_user_days_reprocess_from) and
+    replaces those days whole.
+-#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='activity_date',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
+{%- set as_of = recall_as_of_date() -%}
+{{ recall_guard_as_of(as_of, recall_max_in_this('activity_date')) }}
+{%- set reprocess_from = recall_user_days_reprocess_from(as_of) -%}
+{%- set skip = is_incremental() and reprocess_from is none -%}
+{%- set from_date = "cast('" ~ (reprocess_from or '0001-01-01')
+    ~ "' as date)" -%}
+{%- set as_of_date = "cast('" ~ as_of ~ "' as date)" -%}
+
+with
+
+users as (
+
+    select
+        user_id,
+        registration_date
+
+    from {{ ref('int_users_current') }}
+    where registration_date <= {{ as_of_date }}
+
+),
+
+device_users as (
+
+    select
+        device_id,
+        user_id
+
+    from {{ ref('int_device_users') }}
+
+),
+
+events as (
+
+    select
+        user_id,
+        device_id,
+        session_id,
+        event_date,
+        counts_as_active,
+        is_core_action
+
+    from {{ ref('int_events_cleaned') }}
+    where
+        is_clean
+        and event_date <= {{ as_of_date }}
+        {%- if skip %}
+        and 1 = 0
+        {%- elif is_incremental() %}
+        and event_date >= {{ from_date }}
+        and landing_date >= {{ dbt.dateadd('day', -2, from_date) }}
+        {%- endif %}
+
+),
+
+orders as (
+
+    select
+        order_id,
+        user_id,
+        ordered_at,
+        status,
+        gross_amount,
+        discount_amount,
+        updated_at
+
+    from {{ ref('int_order_versions_triaged') }}
+    where
+        row_status <> 'quarantined'
+        and {{ recall_local_date('updated_at') }} <= {{ as_of_date }}
+
+),
+
+callbacks as (
+
+    select
+        send_id,
+        event_type,
+        event_at
+
+    from {{ ref('int_message_events_triaged') }}
+    where
+        row_status = 'clean'
+        and event_type in ('opened', 'clicked')
+
+),
+
+sends as (
+
+    select
+        send_id,
+        user_id
+
+    from {{ ref('int_message_sends_triaged') }}
+    where row_status = 'clean'
+
+),
+
+events_credited as (
+
+    select
+        coalesce(events.user_id, device_users.user_id) as user_id,
+        events.session_id,
+        events.event_date,
+        events.counts_as_active,
+        events.is_core_action
+
+    from events
+    left join device_users
+        on
+            events.user_id is null
+            and events.device_id = device_users.device_id
+
+),
+
+event_days as (
+
+    select
+        events_credited.user_id,
+        events_credited.event_date as activity_date,
+        count(*) as event_count,
+        count(case when events_credited.is_core_action then 1 end)
+            as core_action_count,
+        count(distinct events_credited.session_id) as session_count,
+        max(case when events_credited.counts_as_active then 1 else 0 end)
+            as is_active
+
+    from events_credited
+    inner join users
+        on events_credited.user_id = users.user_id
+    where events_credited.event_date >= users.registration_date
+    group by
+        events_credited.user_id,
+        events_credited.event_date
+
+),
+
+order_versions_ranked as (
+
+    select
+        orders.*,
+        row_number() over (
+            partition by orders.order_id
+            order by orders.updated_at desc, orders.status desc
+        ) as version_rank
+
+    from orders
+
+),
+
+order_days as (
+
+    select
+        order_versions_ranked.user_id,
+        {{ recall_local_date('order_versions_ranked.ordered_at') }}
+            as activity_date,
+        count(*) as order_count,
+        count(case when order_versions_ranked.status = 'paid' then 1 end)
+            as paid_order_count,
+        sum(
+            case when order_versions_ranked.status = 'paid'
+                then order_versions_ranked.gross_amount
+                - order_versions_ranked.discount_amount
+                else 0 end
+        ) as net_revenue
+
+    from order_versions_ranked
+    where
+        order_versions_ranked.version_rank = 1
+        and {{ recall_local_date('order_versions_ranked.ordered_at') }}
+        <= {{ as_of_date }}
+        {%- if is_incremental() %}
+        and {{ recall_local_date('order_versions_ranked.ordered_at') }}
+        >= {{ from_date }}
+        {%- endif %}
+    group by
+        order_versions_ranked.user_id,
+        {{ recall_local_date('order_versions_ranked.ordered_at') }}
+
+),
+
+callback_days as (
+
+    select
+        sends.user_id,
+        {{ recall_local_date('callbacks.event_at') }} as activity_date,
+        count(distinct case when callbacks.event_type = 'opened'
+            then callbacks.send_id end) as message_open_count,
+        count(distinct case when callbacks.event_type = 'clicked'
+            then callbacks.send_id end) as message_click_count
+
+    from callbacks
+    inner join sends
+        on callbacks.send_id = sends.send_id
+    where
+        {{ recall_local_date('callbacks.event_at') }} <= {{ as_of_date }}
+        {%- if is_incremental() %}
+        and {{ recall_local_date('callbacks.event_at') }} >= {{ from_date }}
+        {%- endif %}
+    group by
+        sends.user_id,
+        {{ recall_local_date('callbacks.event_at') }}
+
+),
+
+active_days as (
+
+    select
+        event_days.user_id,
+        event_days.activity_date
+
+    from event_days
+    where event_days.is_active = 1
+
+    union
+
+    select
+        users.user_id,
+        users.registration_date as activity_date
+
+    from users
+    {%- if skip %}
+    where 1 = 0
+    {%- elif is_incremental() %}
+    where users.registration_date >= {{ from_date }}
+    {%- endif %}
+
+),
+
+{%- if is_incremental() %}
+
+last_active_before as (
+
+    select
+        this_table.user_id,
+        max(this_table.activity_date) as previous_active_date
+
+    from {{ this }} as this_table
+    where this_table.activity_date < {{ from_date }}
+    group by this_table.user_id
+
+),
+
+{%- endif %}
+
+days_sequenced as (
+
+    select
+        active_days.user_id,
+        active_days.activity_date,
+        lag(active_days.activity_date) over (
+            partition by active_days.user_id
+            order by active_days.activity_date
+        ) as previous_active_date
+
+    from active_days
+
+),
+
+final as (
+
+    select
+        days_sequenced.user_id,
+        days_sequenced.activity_date,
+        coalesce(event_days.event_count, 0) as event_count,
+        coalesce(event_days.core_action_count, 0) as core_action_count,
+        coalesce(event_days.session_count, 0) as session_count,
+        coalesce(order_days.order_count, 0) as order_count,
+        coalesce(order_days.paid_order_count, 0) as paid_order_count,
+        cast(coalesce(order_days.net_revenue, 0) as decimal(18, 2))
+            as net_revenue,
+        coalesce(callback_days.message_open_count, 0)
+            as message_open_count,
+        coalesce(callback_days.message_click_count, 0)
+            as message_click_count,
+        {{ dbt.datediff('users.registration_date',
+            'days_sequenced.activity_date', 'day') }}
+            as days_since_registration,
+        {{ dbt.datediff(
+            'coalesce(days_sequenced.previous_active_date'
+            ~ (', last_active_before.previous_active_date'
+               if is_incremental() else '') ~ ')',
+            'days_sequenced.activity_date', 'day') }}
+            as days_since_previous_active_day,
+        {{ recall_run_timestamp() }} as loaded_at
+
+    from days_sequenced
+    inner join users
+        on days_sequenced.user_id = users.user_id
+    left join event_days
+        on
+            days_sequenced.user_id = event_days.user_id
+            and days_sequenced.activity_date = event_days.activity_date
+    left join order_days
+        on
+            days_sequenced.user_id = order_days.user_id
+            and days_sequenced.activity_date = order_days.activity_date
+    left join callback_days
+        on
+            days_sequenced.user_id = callback_days.user_id
+            and days_sequenced.activity_date = callback_days.activity_date
+    {%- if is_incremental() %}
+    left join last_active_before
+        on days_sequenced.user_id = last_active_before.user_id
+    {%- endif %}
+
+)
+
+select * from final
