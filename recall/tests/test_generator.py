@@ -1,0 +1,340 @@
+"""Tests of the demo data generator (recall.generator)."""
+import json
+import os
+import subprocess
+import sys
+
+import duckdb
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from recall.generator.defects import DEFECTS
+from recall.generator.generate import generate
+from recall.generator.schema import SCHEMAS, TABLES, TRACKING_PLAN
+
+USERS, DAYS = 1200, 50
+SMALL = dict(users=USERS, days=DAYS, seed=7, quiet=True)
+
+
+@pytest.fixture(scope="session")
+def gen_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("gen")
+
+
+_cache = {}
+
+
+def run(root, name, **kw):
+    if name not in _cache:
+        out = str(root / name)
+        args = dict(SMALL)
+        args.update(kw)
+        args.setdefault("expected", False)
+        truth = generate(out, **args)
+        _cache[name] = (out, truth)
+    return _cache[name]
+
+
+def con_for(out):
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet('{out}/events/*/*.parquet', hive_partitioning=true)")
+    for t in TABLES:
+        if t != "events":
+            con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{out}/{t}/*.parquet')")
+    return con
+
+
+def q1(con, sql):
+    return con.execute(sql).fetchone()[0]
+
+
+def read_table(out, t):
+    if t == "events":
+        return ds.dataset(os.path.join(out, "events"), format="parquet", partitioning="hive").to_table()
+    return ds.dataset(os.path.join(out, t), format="parquet").to_table()
+
+
+# ------------------------------------------------------------------ schema
+def test_schema_of_all_tables(gen_root):
+    out, truth = run(gen_root, "default", defects="default", expected=True)
+    for t in TABLES:
+        files = [os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(out, t)) for f in fs]
+        assert files, t
+        for f in files:
+            assert f.endswith(".parquet")
+            sch = pq.read_schema(f).remove_metadata()
+            assert sch.names == SCHEMAS[t].names, (t, sch.names)
+            assert sch.equals(SCHEMAS[t]), (t, sch)
+        if t == "events":
+            parts = os.listdir(os.path.join(out, "events"))
+            assert all(p.startswith("dt=") for p in parts)
+    con = con_for(out)
+    # dt partition = UTC date of received_at
+    assert q1(con, "SELECT count(*) FROM events WHERE received_at::DATE <> dt::DATE") == 0
+    assert truth["raw_rows"]["events"] == q1(con, "SELECT count(*) FROM events")
+    for t in TABLES:
+        assert truth["raw_rows"][t] == q1(con, f"SELECT count(*) FROM {t}"), t
+    assert truth["registered_users"] == q1(con, "SELECT count(DISTINCT user_id) FROM users")
+    assert truth["as_of_date"] == str(q1(con, "SELECT max(received_at)::DATE - 1 FROM events"))
+    assert set(truth["expected"]) >= {"clean_events", "duplicate_rows_removed", "daily_active_users",
+                                      "active_user_days", "credited_event_count"}
+
+
+def test_empty_tables_still_written(gen_root):
+    # 10 days: no campaigns -> campaign tables exist with schema and zero rows
+    out, truth = run(gen_root, "short", days=10, defects="none")
+    for t in ("campaigns", "campaign_variants", "campaign_assignments", "message_sends", "message_events"):
+        tb = read_table(out, t)
+        assert tb.num_rows == 0 and tb.schema.remove_metadata().equals(SCHEMAS[t])
+    assert truth["arms"] == {}
+
+
+# ------------------------------------------------------------------ determinism / landing
+def _equal_tables(a, b):
+    for t in TABLES:
+        ta, tb = read_table(a, t), read_table(b, t)
+        if not ta.equals(tb):
+            return False
+    return True
+
+
+def test_determinism(gen_root):
+    a, _ = run(gen_root, "default", defects="default", expected=True)
+    b, tb = run(gen_root, "default_again", defects="default", expected=True)
+    c, _ = run(gen_root, "other_seed", defects="default", seed=8)
+    assert _equal_tables(a, b)
+    assert json.load(open(os.path.join(a, "_truth.json"))) == json.load(open(os.path.join(b, "_truth.json")))
+    assert not read_table(a, "events").equals(read_table(c, "events"))
+    assert not read_table(a, "users").equals(read_table(c, "users"))
+
+
+LAND_RULES = {
+    "events": "received_at", "users": "updated_at", "orders": "updated_at",
+    "campaigns": "starts_at", "campaign_assignments": "assigned_at",
+    "message_sends": "scheduled_at", "message_events": "received_at",
+}
+
+
+def test_land_through_is_exact_subset(gen_root):
+    full, tf = run(gen_root, "default", defects="default", expected=True)
+    part, tp = run(gen_root, "landed", defects="default", land_through="2026-02-05", expected=True)
+    con = duckdb.connect()
+    end = "TIMESTAMP '2026-02-06'"
+    for t in TABLES:
+        src = (lambda o: f"read_parquet('{o}/events/*/*.parquet', hive_partitioning=true)") if t == "events" \
+            else (lambda o, t=t: f"read_parquet('{o}/{t}/*.parquet')")
+        if t == "campaign_variants":
+            cond = f"campaign_id IN (SELECT campaign_id FROM read_parquet('{full}/campaigns/*.parquet') WHERE starts_at < {end})"
+        else:
+            cond = f"{LAND_RULES[t]} < {end}"
+        n_part = q1(con, f"SELECT count(*) FROM {src(part)}")
+        assert n_part > 0, t
+        # partial = full filtered by the landing rule, row for row (multiset equality)
+        diff1 = q1(con, f"SELECT count(*) FROM (SELECT * FROM {src(part)} EXCEPT ALL SELECT * FROM {src(full)} WHERE {cond})")
+        diff2 = q1(con, f"SELECT count(*) FROM (SELECT * FROM {src(full)} WHERE {cond} EXCEPT ALL SELECT * FROM {src(part)})")
+        assert diff1 == 0 and diff2 == 0, t
+        assert n_part == tp["raw_rows"][t]
+    assert tp["as_of_date"] == "2026-02-04"
+    assert tp["raw_rows"]["events"] < tf["raw_rows"]["events"]
+    # the landed subset contains late events that the full run has in later partitions
+    late_later = q1(con, f"""SELECT count(*) FROM read_parquet('{full}/events/*/*.parquet', hive_partitioning=true)
+                         WHERE event_at < {end} AND received_at >= {end}""")
+    assert late_later > 0
+    # truth describes the landed subset
+    assert tp["params"]["land_through"] == "2026-02-05"
+    assert sum(v for k, v in tp["defects"].items() if k != "conflicting_versions") <= \
+        sum(v for k, v in tf["defects"].items() if k != "conflicting_versions")
+    assert set(tp["arms"]) < set(tf["arms"]) or tp["arms"] == {}
+
+
+# ------------------------------------------------------------------ defects
+def defect_measures(out, none_out):
+    """Each defect class measured straight from the Parquet (independent of the generator)."""
+    import pandas as pd
+    con = con_for(out)
+    con.execute(f"CREATE VIEW base AS SELECT * FROM read_parquet('{none_out}/events/*/*.parquet', hive_partitioning=true)")
+    plan = ", ".join(f"'{n}'" for n in TRACKING_PLAN)
+    m = {}
+    m["duplicates"] = q1(con, """SELECT coalesce(sum(n - 1), 0) FROM (SELECT event_id, count(*) n,
+        count(DISTINCT (event_name, user_id, device_id, session_id, event_at, platform, app_version, properties)) k
+        FROM events GROUP BY event_id) WHERE n > 1 AND k = 1""")
+    m["conflicting_duplicates"] = q1(con, """SELECT coalesce(sum(n - 1), 0) FROM (SELECT event_id, count(*) n,
+        count(DISTINCT (event_name, user_id, device_id, session_id, event_at, platform, coalesce(app_version, '?'), properties)) k
+        FROM events GROUP BY event_id) WHERE n > 1 AND k > 1""")
+    m["late"] = q1(con, "SELECT count(*) FROM events WHERE received_at > event_at + INTERVAL 1 DAY")
+    m["future_events"] = q1(con, "SELECT count(*) FROM events WHERE event_at > received_at + INTERVAL 5 MINUTE")
+    m["unknown_event_names"] = q1(con, f"SELECT count(*) FROM events WHERE event_name NOT IN ({plan})")
+    m["unknown_users"] = q1(con, "SELECT count(*) FROM events e WHERE user_id IS NOT NULL AND user_id NOT IN (SELECT user_id FROM users)")
+    m["before_registration"] = q1(con, """SELECT count(*) FROM events e JOIN
+        (SELECT user_id, min(registered_at)::DATE r FROM users GROUP BY 1) u USING (user_id) WHERE e.event_at::DATE < u.r""")
+    new_rows = "(SELECT * FROM events WHERE event_id NOT IN (SELECT event_id FROM base))"
+    ident_dev = "(SELECT DISTINCT device_id FROM base WHERE user_id IS NOT NULL)"
+    m["anonymous_events"] = q1(con, f"SELECT count(*) FROM {new_rows} WHERE user_id IS NULL AND device_id IN {ident_dev} AND event_name IN ({plan})")
+    m["never_identified"] = q1(con, f"""SELECT count(*) FROM {new_rows} n WHERE user_id IS NULL
+        AND device_id NOT IN (SELECT device_id FROM base)
+        AND device_id NOT IN (SELECT device_id FROM events WHERE user_id IS NOT NULL)""")
+    props = con.execute("SELECT event_name, properties FROM events").fetchdf()
+    malformed = missing = 0
+    for name, p in zip(props.event_name, props.properties):
+        try:
+            obj = json.loads(p)
+        except (TypeError, ValueError):
+            obj = None
+        if not isinstance(obj, dict):
+            malformed += 1
+        elif name in TRACKING_PLAN and any(k not in obj for k in TRACKING_PLAN[name][2]):
+            missing += 1
+    m["malformed_properties"] = malformed
+    m["missing_required_properties"] = missing
+    m["conflicting_versions"] = {
+        "users": q1(con, "SELECT count(*) - count(DISTINCT (user_id, updated_at)) FROM users"),
+        "orders": q1(con, "SELECT count(*) - count(DISTINCT (order_id, updated_at)) FROM orders"),
+    }
+    return m
+
+
+def test_defects_none_produces_none(gen_root):
+    out, truth = run(gen_root, "none", defects="none")
+    m = defect_measures(out, out)
+    assert all(v == 0 for k, v in m.items() if k != "conflicting_versions"), m
+    assert m["conflicting_versions"] == {"users": 0, "orders": 0}
+    assert all((v == 0) if not isinstance(v, dict) else v == {"users": 0, "orders": 0}
+               for v in truth["defects"].values())
+
+
+@pytest.mark.parametrize("cls", sorted(DEFECTS))
+def test_each_defect_class_is_counted_exactly(gen_root, cls):
+    none_out, tn = run(gen_root, "none", defects="none")
+    out, truth = run(gen_root, f"d_{cls}", defects=cls, defect_rate=0.02)
+    m = defect_measures(out, none_out)
+    counted = truth["defects"][cls]
+    if cls == "conflicting_versions":
+        assert counted["users"] > 0 and counted["orders"] > 0
+        assert m[cls] == counted
+    else:
+        assert counted > 0
+        assert m[cls] == counted, (cls, m[cls], counted)
+    # no other class shows up
+    for k, v in m.items():
+        if k != cls and k != "conflicting_versions":
+            assert v == 0, (cls, k, v)
+        if k == "conflicting_versions" and cls != k:
+            assert v == {"users": 0, "orders": 0}
+    # the base world is untouched: modifying classes keep row counts, adding classes add exactly
+    added = truth["raw_rows"]["events"] - tn["raw_rows"]["events"]
+    if cls in ("late", "malformed_properties", "missing_required_properties", "future_events"):
+        assert added <= 0  # late rows may land after the period
+    elif cls != "conflicting_versions":
+        assert added == counted
+
+
+def test_default_defects_and_oracle(gen_root):
+    out, truth = run(gen_root, "default", defects="default", expected=True)
+    assert set(truth["params"]["defects"]) == set(DEFECTS)
+    for k, v in truth["defects"].items():
+        assert (v > 0) if not isinstance(v, dict) else (v["users"] > 0 and v["orders"] > 0), k
+    exp = truth["expected"]
+    assert exp["duplicate_rows_removed"] == truth["defects"]["duplicates"] + truth["defects"]["conflicting_duplicates"]
+    assert 0 < exp["clean_events"] < truth["raw_rows"]["events"] - exp["duplicate_rows_removed"]
+    assert exp["active_user_days"] == sum(exp["daily_active_users"].values())
+    assert list(exp["daily_active_users"])[-1] == truth["as_of_date"]
+
+
+def test_oracle_without_defects(gen_root):
+    out, truth = run(gen_root, "none_exp", defects="none", expected=True)
+    exp = truth["expected"]
+    assert exp["duplicate_rows_removed"] == 0
+    assert exp["clean_events"] == truth["raw_rows"]["events"]
+    # independent pandas recomputation of DAU (no defects: identity = device owner)
+    import pandas as pd
+    ev = read_table(out, "events").to_pandas()
+    us = read_table(out, "users").to_pandas()
+    reg = us.groupby("user_id").registered_at.min().dt.normalize()
+    as_of = pd.Timestamp(truth["as_of_date"])
+    ev = ev[ev.event_at < as_of + pd.Timedelta(days=1)]
+    ident = ev[ev.user_id.notna()].sort_values(["event_at", "event_id"]).groupby("device_id").user_id.last()
+    ev["cred"] = ev.user_id.fillna(ev.device_id.map(ident))
+    ev["day"] = ev.event_at.dt.normalize()
+    ev = ev[ev.cred.notna()]
+    ev = ev[ev.day >= ev.cred.map(reg)]
+    act = ev[ev.event_name != "app_uninstall"][["cred", "day"]]
+    regs = reg[reg <= as_of].reset_index().rename(columns={"user_id": "cred", "registered_at": "day"})
+    ad = pd.concat([act, regs]).drop_duplicates()
+    dau = ad.groupby("day").size()
+    assert exp["active_user_days"] == len(ad)
+    assert exp["credited_event_count"] == len(ev)
+    for d, n in dau.items():
+        assert exp["daily_active_users"][d.date().isoformat()] == n
+
+
+# ------------------------------------------------------------------ consistency
+def test_consistency_without_defects(gen_root):
+    out, truth = run(gen_root, "none", defects="none")
+    con = con_for(out)
+    end = f"TIMESTAMP '{truth['params']['start_date']}' + INTERVAL {DAYS - 1} DAY"
+    # every purchase event has an order (same user) and every order a purchase event
+    assert q1(con, """SELECT count(*) FROM events e WHERE event_name = 'purchase' AND NOT EXISTS
+        (SELECT 1 FROM orders o WHERE o.order_id = json_extract_string(e.properties, '$.order_id') AND o.user_id = e.user_id)""") == 0
+    assert q1(con, f"""SELECT count(*) FROM orders o WHERE ordered_at < {end} AND NOT EXISTS
+        (SELECT 1 FROM events e WHERE e.event_name = 'purchase' AND json_extract_string(e.properties, '$.order_id') = o.order_id)""") == 0
+    assert q1(con, "SELECT count(*) FROM orders WHERE discount_amount < 0 OR discount_amount > gross_amount OR gross_amount < 0") == 0
+    assert q1(con, "SELECT count(DISTINCT currency) FROM orders") == 1
+    # every send belongs to a treatment assignment; control users are never messaged
+    assert q1(con, "SELECT count(*) FROM message_sends") > 0
+    assert q1(con, """SELECT count(*) FROM message_sends s LEFT JOIN campaign_assignments a USING (campaign_id, user_id, variant_id)
+        LEFT JOIN campaign_variants v USING (campaign_id, variant_id) WHERE a.user_id IS NULL OR v.is_control""") == 0
+    assert q1(con, "SELECT count(*) - count(DISTINCT (campaign_id, user_id)) FROM campaign_assignments") == 0
+    assert q1(con, "SELECT count(*) FROM message_events m WHERE send_id NOT IN (SELECT send_id FROM message_sends)") == 0
+    assert q1(con, "SELECT count(*) FROM message_events WHERE received_at < event_at") == 0
+    assert q1(con, "SELECT count(*) FROM message_sends WHERE (status = 'sent') <> (sent_at IS NOT NULL)") == 0
+    # every campaign has exactly one control arm with null channel/hook/offer
+    assert q1(con, """SELECT count(*) FROM (SELECT campaign_id, sum(is_control::INT) c FROM campaign_variants GROUP BY 1) WHERE c <> 1""") == 0
+    assert q1(con, "SELECT count(*) FROM campaign_variants WHERE is_control AND (channel IS NOT NULL OR offer_value IS NOT NULL)") == 0
+    # registered_at identical across snapshots
+    assert q1(con, "SELECT count(*) FROM (SELECT user_id FROM users GROUP BY 1 HAVING count(DISTINCT registered_at) > 1)") == 0
+    assert q1(con, "SELECT count(*) FROM (SELECT user_id FROM users GROUP BY 1 HAVING count(*) > 1)") > 0
+    # clock skew: received_at >= event_at - 5 min
+    assert q1(con, "SELECT count(*) FROM events WHERE received_at < event_at - INTERVAL 5 MINUTE") == 0
+    # one register event per user at registered_at on its first device
+    assert q1(con, "SELECT count(*) FROM events WHERE event_name = 'register'") == q1(con, "SELECT count(DISTINCT user_id) FROM users")
+    assert q1(con, """SELECT count(*) FROM events e JOIN users u USING (user_id) WHERE e.event_name = 'register' AND e.event_at <> u.registered_at""") == 0
+    # most clicks are followed by an app_open with that send_id within 30 minutes
+    clicks = q1(con, "SELECT count(*) FROM message_events WHERE event_type = 'clicked'")
+    followed = q1(con, """SELECT count(*) FROM message_events m WHERE event_type = 'clicked' AND EXISTS
+        (SELECT 1 FROM events e WHERE e.event_name = 'app_open' AND json_extract_string(e.properties, '$.send_id') = m.send_id
+         AND e.event_at BETWEEN m.event_at AND m.event_at + INTERVAL 30 MINUTE)""")
+    assert clicks > 0 and followed >= 0.9 * clicks
+    # anonymous events exist on identified devices and on never-identified devices
+    assert q1(con, "SELECT count(*) FROM events WHERE user_id IS NULL AND device_id IN (SELECT device_id FROM events WHERE user_id IS NOT NULL)") > 0
+    assert q1(con, "SELECT count(*) FROM events WHERE device_id NOT IN (SELECT device_id FROM events WHERE user_id IS NOT NULL)") > 0
+
+
+def test_truth_arms(gen_root):
+    out, truth = run(gen_root, "default", defects="default", expected=True)
+    con = con_for(out)
+    assert truth["arms"]
+    for cid, c in truth["arms"].items():
+        n = dict(con.execute(f"SELECT variant_id, count(*) FROM campaign_assignments WHERE campaign_id = '{cid}' GROUP BY 1").fetchall())
+        for vid, v in c["variants"].items():
+            assert v["n_assigned"] == n.get(vid, 0)
+            if v["n_assigned"]:
+                assert 0 <= v["true_conversion_rate"] <= 1
+            if not v["is_control"] and v["n_assigned"]:
+                assert v["true_absolute_lift"] >= 0
+                assert abs(v["true_conversion_rate"] - v["true_natural_rate"] - v["true_absolute_lift"]) < 1e-12
+    for ch in ("organic", "paid_social", "unknown"):
+        assert 0 < truth["natural_return_daily_hazard"][ch] < 1
+        assert 0 < truth["lapse_daily_hazard"][ch] < 1
+
+
+def test_cli(tmp_path):
+    out = tmp_path / "cli"
+    r = subprocess.run([sys.executable, "-m", "recall.generator", "--out", str(out), "--users", "300",
+                        "--days", "20", "--seed", "3", "--defects", "duplicates,late", "--quiet"],
+                       capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert r.returncode == 0, r.stderr
+    t = json.load(open(out / "_truth.json"))
+    assert t["params"]["defects"] == ["late", "duplicates"] or set(t["params"]["defects"]) == {"late", "duplicates"}
+    assert t["defects"]["unknown_users"] == 0
+    assert r.stdout == ""
