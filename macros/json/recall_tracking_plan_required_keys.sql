@@ -7,9 +7,17 @@
     {%- if not execute -%}
         {{- return({}) -}}
     {%- endif -%}
+    {%- set plan = ref('tracking_plan') -%}
+    {#- Inside a unit test ref() names the fixture CTE, which a separate query
+        cannot see: read the seed's table (schema `reference`,
+        dbt_project.yml) instead. -#}
+    {%- if (plan | string).startswith('__dbt__cte__') -%}
+        {%- set plan = api.Relation.create(database=target.database,
+            schema=generate_schema_name('reference', none),
+            identifier='tracking_plan') -%}
+    {%- endif -%}
     {%- set rows = run_query(
-        'select event_name, required_properties from '
-        ~ ref('tracking_plan')).rows -%}
+        'select event_name, required_properties from ' ~ plan).rows -%}
     {%- set required = {} -%}
     {%- for row in rows -%}
         {%- set keys = [] -%}
