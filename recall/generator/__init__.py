@@ -1,0 +1,70 @@
+"""Demo data generator of the recall warehouse.
+
+    python -m recall.generator --out DIR --users N --days D [--seed 42]
+        [--start-date 2026-01-01] [--defects default|none|all|a,b,c] [--defect-rate 0.01]
+        [--land-through YYYY-MM-DD] [--no-expected] [--quiet]
+
+Writes the eight raw tables of spec/raw-contract.md as Parquet (events Hive-partitioned by
+dt = UTC date of received_at; the files carry no dt column) and DIR/_truth.json.
+
+The world (world.py)
+--------------------
+Users register over the period (15% launch burst in the first week, the rest on an
+exponential growth curve) from acquisition channels of different quality. Each user runs a
+daily two-state process: *engaged* users lapse with a per-day hazard LAPSE[channel]
+(x2.5 during the first 7 days) and are otherwise active with a per-user probability
+p_u ~ Beta(2,4) x QUALITY[channel] (x weekday multiplier); *lapsed* users return on their own
+with a per-day hazard RETURN[channel] (the return day is active). The registration day is
+always active. Active days become sessions (1 + Poisson(mu_u)) placed by a local diurnal
+rhythm wrapped into the UTC day; each session opens with app_open, then a mix of tracking
+plan events; on an active day a purchase (with its order) happens with probability pi_u.
+Campaigns (one every ~3 weeks) assign, at 00:00 UTC of their start day, every user whose
+lifecycle state (metrics.md §1, defaults, from the simulated activity) on the previous day
+equals the target state, to arms by allocation_share. Treatment users get one send; a
+delivered message makes the user respond with the arm's probability e_arm (click -> app_open
+with source/send_id, plus coupon purchase for purchase campaigns), which also re-engages the
+user. Users are independent, so the world is simulated in chunks of 50,000 users (fixed:
+a seed gives identical output) and --land-through only filters the same world.
+
+_truth.json
+-----------
+params                 seed, users, days, start_date, defects (enabled classes), defect_rate,
+                       land_through
+as_of_date             the day before the UTC date of the latest landed received_at (R1)
+raw_rows               rows written per table
+registered_users       distinct user_ids in users
+arms                   {campaign_id: {start_date, conversion_event, target_state,
+                        attribution_window_days, window_end, variants: {variant_id: {
+                        channel, hook_type, offer_value, is_control, n_assigned,
+                        true_conversion_rate, true_natural_rate, response_prob_if_delivered,
+                        [treatment only] true_absolute_lift, true_rate_minus_control_rate}}}}
+natural_return_daily_hazard, lapse_daily_hazard   {channel (null -> "unknown"): hazard}
+lapse_hazard_new_user_multiplier                  {multiplier, first_days}
+defects                {class: landed rows added/affected; conflicting_versions:
+                        {users: rows, orders: rows}} (0 for disabled classes)
+expected               oracle figures (expected.py): clean_events, duplicate_rows_removed,
+                       daily_active_users {date: n} (first registration date .. as_of_date),
+                       active_user_days, credited_event_count (all clean events, any name,
+                       credited to a registered user on a day in [registration day, as_of])
+
+How the true rates are computed (analytically, not from the sample): for an assigned user u
+the generator knows the latent state at the end of the day before assignment and the
+parameters (lambda_u, rho_u, p_u, pi_u). The window (assigned_at, assigned_at + W days] is
+exactly the UTC days s .. s+W-1 (assignment at 00:00, events never at 00:00:00). A forward
+pass of the two-state chain over those days with "no conversion yet" probability mass
+gives the natural conversion probability n_u (app_open: any active day; purchase: an active
+day with a purchase, prob pi_u). A treated user is reached with probability
+r_u = 1[not suppressed by their attributes at assignment] x (1 - channel failure rate) x
+P(delivered | sent) and then responds (converts inside the window) with e_arm independently
+of the natural process, so P_T,u = 1 - (1 - n_u)(1 - r_u e_arm); control users: n_u.
+true_conversion_rate = mean of P over the arm's assigned users; true_natural_rate = mean of
+n_u over them; true_absolute_lift = mean over the arm's users of (P_T,u - n_u), i.e. the
+treatment's effect on that arm's own population (the randomised control estimates the same
+quantity); true_rate_minus_control_rate is the plain difference of the two arms' true rates
+(includes sampling differences between the arms' populations). Rates are for the full window
+even when it is still open at as_of_date (see window_end). Defects (quarantined, late or
+unlanded rows) make the warehouse's figure differ slightly from the truth.
+
+Defects (defects.py): registry DEFECTS, each class a function with its own random stream;
+see that module for the classes and how to add one.
+"""

@@ -212,7 +212,7 @@ def simulate_chunk(ctx: Ctx, c: int):
     sms_oo = rng.random(n) < 0.10
     email_oo = rng.random(n) < 0.15
     p_eng = np.clip(rng.beta(2, 4, n) * QUALITY[ch], 0.03, 0.95)
-    mu_sess = rng.gamma(2.0, 0.2, n)
+    mu_sess = rng.gamma(2.0, 0.3, n)
     pi_buy = rng.beta(1.0, 18.0, n)
     lam, rho = LAPSE[ch], RETURN[ch]
     has_dev2 = rng.random(n) < 0.3
@@ -421,7 +421,7 @@ def _make_events(ctx, c, rng, U, nat, ind, un_u, un_d, p_eng, mu_sess, pi_buy, h
     s_anon = ~on2 & ~s_buy & (rng.random(so.size) < 0.05)
     s_plat = np.where(on2, dev2_plat[s_u], plat[s_u])
     s_id = new_sess(so.size)
-    nev = 1 + rng.poisson(2.5, so.size) + 2 * s_buy
+    nev = 1 + rng.poisson(3.5, so.size) + 2 * s_buy
     eo, epos = _expand(nev)
     ne = eo.size
     name = MIX_CODES[rng.choice(len(MIX_CODES), ne, p=MIX_P)]
