@@ -3,10 +3,11 @@
     of `relation_name` (which carries an `invalid_reason`, null when the row
     passes the table's own rules) with:
       - row_status: clean (the winning version of its key), superseded (an
-        older version), duplicate (an identical copy of the winner) or
+        older version), duplicate (an identical copy of a version) or
         quarantined;
       - quarantine_reason: the invalid_reason, or conflicting_versions for a
-        version with the winner's version value but other content.
+        row that shares its version value with a greater row of other
+        content (the greatest content of each version value survives).
     The winner is the greatest version; ties are broken by the content
     columns, compared in the order given, greatest first (nulls lowest).
     Without a version column every copy of a key shares one version.
@@ -46,6 +47,12 @@
             {{- ',' if not loop.last }}
         {% endfor -%}
     {%- endset -%}
+    {%- set version_partition -%}
+        {{ partition }}
+        {%- if version_column is not none -%}
+            , {{ relation_name }}.{{ version_column }}
+        {%- endif -%}
+    {%- endset -%}
     select
         {{ relation_name }}.*,
         row_number() over (
@@ -53,13 +60,13 @@
             order by {{ version_order }}, {{ content_order }}
         ) as copy_number,
         dense_rank() over (
-            {{ partition }}
-            order by {{ version_order }}, {{ content_order }}
+            {{ version_partition }}
+            order by {{ content_order }}
         ) as content_rank,
-        dense_rank() over (
-            {{ partition }}
-            order by {{ version_order }}
-        ) as version_rank
+        row_number() over (
+            {{ version_partition }}
+            order by {{ content_order }}
+        ) as copy_in_version
     from {{ relation_name }}
 {% endmacro %}
 
@@ -68,8 +75,8 @@
     case
         when {{ relation_name }}.invalid_reason is not null then 'quarantined'
         when {{ relation_name }}.copy_number = 1 then 'clean'
-        when {{ relation_name }}.content_rank = 1 then 'duplicate'
-        when {{ relation_name }}.version_rank = 1 then 'quarantined'
+        when {{ relation_name }}.content_rank > 1 then 'quarantined'
+        when {{ relation_name }}.copy_in_version > 1 then 'duplicate'
         else 'superseded'
     end
 {%- endmacro %}
@@ -81,7 +88,6 @@
             then {{ relation_name }}.invalid_reason
         when {{ relation_name }}.copy_number > 1
             and {{ relation_name }}.content_rank > 1
-            and {{ relation_name }}.version_rank = 1
             then 'conflicting_versions'
     end
 {%- endmacro %}

@@ -138,7 +138,9 @@ reachability as (
         and not coalesce(users.email_opt_out, false)
         and (
             email_health.last_bounced_at is null
-            or email_health.last_bounced_at < email_health.last_delivered_at
+            or email_health.last_bounced_at
+            < coalesce(email_health.last_delivered_at,
+                email_health.last_bounced_at)
         ) as is_reachable_email
 
     from users
