@@ -26,11 +26,16 @@ def compute_expected(out: str, as_of: str) -> dict:
     us_glob = os.path.join(out, "users", "*.parquet")
     con.execute(f"CREATE VIEW raw_events AS SELECT * FROM read_parquet('{ev_glob}', hive_partitioning=true)")
     con.execute(f"CREATE VIEW users AS SELECT * FROM read_parquet('{us_glob}')")
-    # R3: deduplicate by event_id, keep the earliest received_at (ties: dt, then a fixed order)
-    con.execute("""
+    # R3: deduplicate by event_id, keep the earliest received_at (ties: dt, then a fixed order).
+    # Rows whose event_id occurs once are kept as they are; only repeated ids are ranked
+    # (same result as ranking every id, much cheaper on 100M rows).
+    con.execute("CREATE TEMP TABLE dup_ids AS SELECT event_id FROM raw_events GROUP BY event_id HAVING count(*) > 1")
+    cols = "event_id, event_name, user_id, device_id, event_at, received_at, properties"
+    con.execute(f"""
         CREATE TEMP TABLE dedup AS
-        SELECT event_id, event_name, user_id, device_id, event_at, received_at, properties
-        FROM raw_events
+        SELECT {cols} FROM raw_events WHERE event_id NOT IN (SELECT event_id FROM dup_ids)
+        UNION ALL
+        SELECT {cols} FROM raw_events WHERE event_id IN (SELECT event_id FROM dup_ids)
         QUALIFY row_number() OVER (PARTITION BY event_id
               ORDER BY received_at, dt, event_name, user_id, device_id, session_id, event_at,
                        platform, app_version, properties) = 1""")
