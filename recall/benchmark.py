@@ -99,7 +99,7 @@ def run_measured(cmd: list[str], *, env: dict | None = None, cwd: str | Path | N
     rc = os.waitstatus_to_exitcode(status)
     proc.returncode = rc  # already reaped: keep Popen from waiting again
     return {"wall_s": wall, "peak_rss_kib": int(usage.ru_maxrss), "returncode": rc,
-            "started_epoch": started_epoch}
+            "cpu_s": usage.ru_utime + usage.ru_stime, "started_epoch": started_epoch}
 
 
 def tail(path: str | Path, n: int = 40) -> str:
@@ -153,7 +153,8 @@ def parse_run_results(rr: dict, wall_s: float | None = None,
         uid = r.get("unique_id", "")
         kind = uid.split(".", 1)[0]
         parts = uid.split(".")
-        name = parts[2] if len(parts) > 2 else uid
+        # unit_test.<project>.<model>.<test>; test.<project>.<name>.<hash>; model.<project>.<name>
+        name = (".".join(parts[2:]) if kind == "unit_test" else parts[2]) if len(parts) > 2 else uid
         starts = [_ts(t.get("started_at")) for t in r.get("timing") or []]
         ends = [_ts(t.get("completed_at")) for t in r.get("timing") or []]
         starts = [s for s in starts if s is not None]
@@ -279,6 +280,9 @@ def format_breakdown(full: dict | None, incr: dict | None, n: int = 10) -> str:
         return None if not parsed else parsed["groups"].get(key, {}).get("count")
 
     lines.append(f"| wall time | {_f(full and full['wall_s'])} | {_f(incr and incr['wall_s'])} |")
+    if (full and full.get("cpu_s") is not None) or (incr and incr.get("cpu_s") is not None):
+        lines.append(f"| CPU time of the dbt process (user + system) | {_f(full and full.get('cpu_s'))} "
+                     f"| {_f(incr and incr.get('cpu_s'))} |")
     lines.append(f"| dbt start-up (wall − time covered by nodes) | {_f(full and full['startup_s'])} "
                  f"| {_f(incr and incr['startup_s'])} |")
     if (full and full.get("before_first_node_s") is not None) or (
@@ -286,7 +290,7 @@ def format_breakdown(full: dict | None, incr: dict | None, n: int = 10) -> str:
         lines.append(f"| … of which before the first node (start, parse, compile) "
                      f"| {_f(full and full.get('before_first_node_s'))} "
                      f"| {_f(incr and incr.get('before_first_node_s'))} |")
-    for key in ("hooks", "seeds", "models", "tests"):
+    for key in ("hooks", "seeds", "models", "tests", "unit tests"):
         if (full and key in full["groups"]) or (incr and key in incr["groups"]):
             lines.append(f"| {key} (Σ node time, n={c(full, key) or c(incr, key)}) "
                          f"| {_f(g(full, key))} | {_f(g(incr, key))} |")
@@ -314,6 +318,20 @@ def format_targets(summary: dict) -> str:
 
 
 # --------------------------------------------------------------------------- steps
+
+def dbt_tree_fingerprint() -> str:
+    """Hash of the files dbt reads, to notice a tree edited while the benchmark runs."""
+    import hashlib
+    h = hashlib.sha1()
+    paths = [REPO / "dbt_project.yml", REPO / "profiles" / "profiles.yml"]
+    for d in ("models", "macros", "seeds", "tests", "analyses"):
+        paths += sorted(p for p in (REPO / d).rglob("*") if p.is_file())
+    for p in paths:
+        if p.is_file():
+            h.update(str(p.relative_to(REPO)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
 
 def dbt_executable() -> str:
     cand = Path(sys.executable).parent / "dbt"
@@ -403,6 +421,7 @@ def dbt_build(name: str, workdir: Path, raw_dir: Path, db_path: Path, threads: i
     if rr_path.exists():
         with open(rr_path) as f:
             parsed = parse_run_results(json.load(f), r["wall_s"], r["started_epoch"])
+        parsed["cpu_s"] = r["cpu_s"]
     r.update(parsed=parsed, log=str(log_file))
     if r["returncode"] != 0:
         r["error_tail"] = tail(log_file, 60)
@@ -466,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
         report["git"] = {"head": rev, "dbt_tree_dirty": bool(dirty)}
     except OSError:
         pass
+
+    report["dbt_tree_at_start"] = dbt_tree_fingerprint()
 
     # 1. generate
     if a.skip_generate:
@@ -538,6 +559,10 @@ def main(argv: list[str] | None = None) -> int:
                "incremental_over_full": ratio(incr_s, full_s),
                "peak_memory_gb": kib_to_gb(max(peaks)) if peaks else None}
     summary["targets"] = evaluate_targets(summary)
+    report["dbt_tree_at_end"] = dbt_tree_fingerprint()
+    tree_changed = report["dbt_tree_at_end"] != report["dbt_tree_at_start"]
+    if tree_changed:
+        log("  warning: models/macros/seeds/tests changed while the benchmark ran")
     report["summary"] = summary
 
     with open(workdir / "benchmark.json", "w") as f:
@@ -562,6 +587,14 @@ def main(argv: list[str] | None = None) -> int:
         if r is not None and r["returncode"] != 0:
             out += ["", f"**{name} failed (exit {r['returncode']})**, log {r['log']}:", "```",
                     r.get("error_tail", "").rstrip(), "```"]
+    if tree_changed:
+        out.append("\n**Warning:** the dbt project files changed while the benchmark ran "
+                   f"({report['dbt_tree_at_start']} -> {report['dbt_tree_at_end']}); "
+                   "the steps may not have built the same project.")
+    for name, r in (("full build", full), ("incremental", incr)):
+        if r is not None and r["returncode"] != 0:
+            out.append(f"\nNote: the {name} failed, so its time is left out of the table "
+                       f"(it ran {r['wall_s']:.1f}s before dbt exited {r['returncode']}).")
     out.append(f"\nJSON: {workdir / 'benchmark.json'}")
     print("\n".join(out))
     return 0 if (ok_full and ok_incr) else 1

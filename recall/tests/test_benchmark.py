@@ -211,3 +211,16 @@ def test_startup_split_before_first_node_and_after_last():
     assert p["startup_s"] == pytest.approx(13.0 - 8.5)
     assert "| … of which before the first node (start, parse, compile) | 3.0 | n/a |" in \
         B.format_breakdown(p, None)
+
+
+def test_unit_tests_are_their_own_group():
+    rr = {"elapsed_time": 1.0, "results": [
+        _node("unit_test.recall.int_device_users.test_latest_wins", [(0, 0.2), (0.2, 0.5)], 0.5,
+              status="fail"),
+        _node("model.recall.int_device_users", [(0.5, 0.6), (0.6, 1.5)], 1.0)]}
+    p = B.parse_run_results(rr, wall_s=2.0)
+    assert p["groups"] == {"unit tests": {"count": 1, "seconds": 0.5},
+                           "models": {"count": 1, "seconds": 1.0}}
+    assert p["startup_s"] == pytest.approx(0.5)
+    assert [n["name"] for n in p["problems"]] == ["int_device_users.test_latest_wins"]
+    assert "| unit tests (Σ node time, n=1) | 0.5 | n/a |" in B.format_breakdown(p, None)
