@@ -19,9 +19,7 @@
         {%- endif %} as raw_key,
         quarantine_reason as reason,
         cast({{ landing_date }} as date) as landing_date,
-        {%- for column in raw_columns %}
-        {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ raw_columns | join(', ') }}
     from {{ triaged_relation }}
     where row_status = 'quarantined'
 {% endmacro %}

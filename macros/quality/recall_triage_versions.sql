@@ -28,8 +28,7 @@
     {%- endif -%}
     {%- set partition -%}
         partition by
-            case when {{ relation_name }}.invalid_reason is null then 0
-                else 1 end,
+            {{ relation_name }}.invalid_reason is null,
             {% for column in key_columns -%}
             {{ relation_name }}.{{ column }}{{ ',' if not loop.last }}
             {%- endfor %}

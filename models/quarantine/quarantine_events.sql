@@ -25,9 +25,7 @@ user_check_rejections as (
         event_id as raw_key,
         quarantine_reason as reason,
         landing_date,
-        {%- for column in raw_columns %}
-        {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ raw_columns | join(', ') }}
 
     from {{ ref('int_events_cleaned') }}
     where not is_clean

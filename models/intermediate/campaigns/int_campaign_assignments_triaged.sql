@@ -75,8 +75,7 @@ assignments_ranked as (
         rules_checked.*,
         row_number() over (
             partition by
-                case when rules_checked.invalid_reason is null then 0
-                    else 1 end,
+                rules_checked.invalid_reason is null,
                 rules_checked.campaign_id,
                 rules_checked.user_id
             order by

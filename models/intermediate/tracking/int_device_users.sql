@@ -20,6 +20,11 @@
 {%- set as_of = recall_as_of_date() -%}
 {%- set loaded_since = recall_max_in_this('loaded_at') -%}
 {%- set previous_as_of = recall_max_in_this('as_of_date') -%}
+{#- On a full build these bounds let every row through. -#}
+{%- set previous_as_of_date = "cast('" ~ (previous_as_of or '0001-01-03')
+    ~ "' as date)" -%}
+{%- set loaded_since_at = "cast('" ~ (loaded_since or '0001-01-01 00:00:00')
+    ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
 {{ recall_guard_as_of(as_of, previous_as_of) }}
 
 with
@@ -37,14 +42,11 @@ identified_events as (
         is_clean
         and user_id is not null
         and event_date <= cast('{{ as_of }}' as date)
-        {%- if previous_as_of is not none %}
-        and landing_date >= {{ dbt.dateadd('day', -2,
-            "cast('" ~ previous_as_of ~ "' as date)") }}
+        and landing_date >= {{ dbt.dateadd('day', -2, previous_as_of_date) }}
         and (
-            loaded_at > cast('{{ loaded_since }}' as {{ dbt.type_timestamp() }})
-            or event_date > cast('{{ previous_as_of }}' as date)
+            loaded_at > {{ loaded_since_at }}
+            or event_date > {{ previous_as_of_date }}
         )
-        {%- endif %}
 
 ),
 
@@ -57,7 +59,8 @@ latest_identification as (
         identified_events.event_id,
         row_number() over (
             partition by identified_events.device_id
-            order by identified_events.event_at desc,
+            order by
+                identified_events.event_at desc,
                 identified_events.event_id desc
         ) as identification_rank
 
@@ -78,7 +81,7 @@ new_identifications as (
 
 ),
 
-{%- if previous_as_of is not none %}
+{% if previous_as_of is not none %}
 
 previous_identifications as (
 
@@ -91,9 +94,8 @@ previous_identifications as (
         this_table.changed_at
 
     from {{ this }} as this_table
-    where this_table.device_id in (
-        select new_identifications.device_id from new_identifications
-    )
+    inner join new_identifications
+        on this_table.device_id = new_identifications.device_id
 
 ),
 
@@ -134,16 +136,19 @@ identifications as (
 
     select
         identifications_merged.device_id,
-        case when identifications_merged.winner = 'new'
-            then identifications_merged.new_user_id
+        case
+            when identifications_merged.winner = 'new'
+                then identifications_merged.new_user_id
             else identifications_merged.old_user_id
         end as user_id,
-        case when identifications_merged.winner = 'new'
-            then identifications_merged.new_identified_at
+        case
+            when identifications_merged.winner = 'new'
+                then identifications_merged.new_identified_at
             else identifications_merged.old_identified_at
         end as identified_at,
-        case when identifications_merged.winner = 'new'
-            then identifications_merged.new_identified_event_id
+        case
+            when identifications_merged.winner = 'new'
+                then identifications_merged.new_identified_event_id
             else identifications_merged.old_identified_event_id
         end as identified_event_id,
         case
@@ -168,7 +173,7 @@ identifications as (
 
 ),
 
-{%- else %}
+{% else %}
 
 identifications as (
 
@@ -184,7 +189,7 @@ identifications as (
 
 ),
 
-{%- endif %}
+{% endif %}
 
 final as (
 

@@ -38,9 +38,9 @@ events as (
         landing_date
 
     from {{ ref('stg_tracking__events') }}
-    {%- if landed_through is not none %}
+    {% if landed_through is not none %}
     where landing_date > cast('{{ landed_through }}' as date)
-    {%- endif %}
+    {% endif %}
 
 ),
 
@@ -59,9 +59,7 @@ copies_ranked as (
             order by
                 events.received_at,
                 events.landing_date,
-                {%- for column in payload_columns %}
-                events.{{ column }}{{ ',' if not loop.last }}
-                {%- endfor %}
+                {{ recall_prefixed_columns('events', payload_columns) }}
         ) as copy_rank,
         count(*) over (partition by events.event_id) as copy_count
 
@@ -73,9 +71,7 @@ first_copies_in_batch as (
 
     select
         copies_ranked.event_id,
-        {%- for column in payload_columns %}
-        copies_ranked.{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ recall_prefixed_columns('copies_ranked', payload_columns) }}
 
     from copies_ranked
     where
@@ -85,29 +81,29 @@ first_copies_in_batch as (
 
 ),
 
-{%- if is_incremental() %}
+{% if is_incremental() %}
 
 first_copies_landed_before as (
 
     select
         this_table.event_id,
-        {%- for column in payload_columns %}
-        this_table.{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ recall_prefixed_columns('this_table', payload_columns) }}
 
     from {{ this }} as this_table
     where
         this_table.row_status <> 'duplicate'
         and this_table.event_id is not null
-        and this_table.event_id in (select events.event_id from events)
+        and this_table.event_id in (
+            select events.event_id from events
+        )
 
 ),
 
-{%- endif %}
+{% endif %}
 
 reference_copies as (
 
-    {%- if is_incremental() %}
+    {% if is_incremental() %}
     select
         first_copies_landed_before.*,
         true as is_landed_before
@@ -117,16 +113,15 @@ reference_copies as (
         first_copies_in_batch.*,
         false as is_landed_before
     from first_copies_in_batch
-    where first_copies_in_batch.event_id not in (
-        select first_copies_landed_before.event_id
-        from first_copies_landed_before
-    )
-    {%- else %}
+    left join first_copies_landed_before
+        on first_copies_in_batch.event_id = first_copies_landed_before.event_id
+    where first_copies_landed_before.event_id is null
+    {% else %}
     select
         first_copies_in_batch.*,
         false as is_landed_before
     from first_copies_in_batch
-    {%- endif %}
+    {% endif %}
 
 ),
 
@@ -137,12 +132,8 @@ copies_compared as (
         reference_copies.event_id is not null as has_reference_copy,
         coalesce(reference_copies.is_landed_before, false)
             as is_reference_landed_before,
-        (
-            {%- for column in payload_columns %}
-            copies_ranked.{{ column }} is distinct from
-            reference_copies.{{ column }}{{ ' or' if not loop.last }}
-            {%- endfor %}
-        ) as differs_from_reference
+        {{ recall_columns_differ('copies_ranked', 'reference_copies',
+            payload_columns) }} as differs_from_reference
 
     from copies_ranked
     left join reference_copies
@@ -150,49 +141,61 @@ copies_compared as (
 
 ),
 
-rules_applied as (
+checks_prepared as (
 
     select
         copies_compared.*,
-        case
-            when copies_compared.event_id is null then 'quarantined'
-            when copies_compared.is_reference_landed_before then 'duplicate'
-            when copies_compared.copy_rank > 1 then 'duplicate'
-            when copies_compared.event_name is null
-                or copies_compared.device_id is null
-                or copies_compared.event_at is null
-                or copies_compared.received_at is null
-                or tracking_plan.event_name is null
-                or copies_compared.event_at > {{ dbt.dateadd(
-                    'minute', var('clock_skew_minutes'),
-                    'copies_compared.received_at') }}
-                or {{ recall_is_json_object('copies_compared.properties') }}
-                = false
-                then 'quarantined'
-            else 'kept'
-        end as row_status,
-        case
-            when copies_compared.event_id is null then 'missing_event_id'
-            when copies_compared.is_reference_landed_before
-                or copies_compared.copy_rank > 1 then null
-            when copies_compared.event_name is null
-                or copies_compared.device_id is null
-                or copies_compared.event_at is null
-                or copies_compared.received_at is null
-                then 'missing_required_field'
-            when tracking_plan.event_name is null then 'unknown_event_name'
-            when copies_compared.event_at > {{ dbt.dateadd(
-                'minute', var('clock_skew_minutes'),
-                'copies_compared.received_at') }}
-                then 'event_at_in_future'
-            when {{ recall_is_json_object('copies_compared.properties') }}
-                = false
-                then 'malformed_properties'
-        end as quarantine_reason
+        copies_compared.is_reference_landed_before
+        or copies_compared.copy_rank > 1 as is_duplicate_copy,
+        tracking_plan.event_name is not null as is_in_tracking_plan,
+        {{ dbt.dateadd('minute', var('clock_skew_minutes'),
+            'copies_compared.received_at') }} as future_cutoff_at,
+        {{ recall_is_json_object('copies_compared.properties') }}
+            as is_json_object
 
     from copies_compared
     left join tracking_plan
         on copies_compared.event_name = tracking_plan.event_name
+
+),
+
+reasons_found as (
+
+    select
+        checks_prepared.*,
+        case
+            when checks_prepared.event_id is null then 'missing_event_id'
+            when checks_prepared.is_duplicate_copy then null
+            when
+                checks_prepared.event_name is null
+                or checks_prepared.device_id is null
+                or checks_prepared.event_at is null
+                or checks_prepared.received_at is null
+                then 'missing_required_field'
+            when not checks_prepared.is_in_tracking_plan
+                then 'unknown_event_name'
+            when checks_prepared.event_at > checks_prepared.future_cutoff_at
+                then 'event_at_in_future'
+            when not checks_prepared.is_json_object
+                then 'malformed_properties'
+        end as quarantine_reason
+
+    from checks_prepared
+
+),
+
+rules_applied as (
+
+    select
+        reasons_found.*,
+        case
+            when reasons_found.quarantine_reason is not null
+                then 'quarantined'
+            when reasons_found.is_duplicate_copy then 'duplicate'
+            else 'kept'
+        end as row_status
+
+    from reasons_found
 
 ),
 
@@ -212,18 +215,19 @@ final as (
         rules_applied.landing_date,
         rules_applied.row_status,
         rules_applied.quarantine_reason,
-        rules_applied.row_status = 'duplicate'
+        (
+            rules_applied.row_status = 'duplicate'
             and rules_applied.has_reference_copy
             and rules_applied.differs_from_reference
-            as is_conflicting_duplicate,
+        ) as is_conflicting_duplicate,
         case
             when rules_applied.row_status <> 'kept' then null
-            {%- for event_name, keys in required_keys.items() %}
+            {% for event_name, keys in required_keys.items() %}
             when rules_applied.event_name = '{{ event_name }}'
                 then rules_applied.properties is null
-                or not {{ recall_json_has_keys(
-                    'rules_applied.properties', keys) }}
-            {%- endfor %}
+                    or not {{ recall_json_has_keys(
+                        'rules_applied.properties', keys) }}
+            {% endfor %}
             else false
         end as is_missing_required_property,
         case

@@ -112,10 +112,14 @@ email_health as (
 
     select
         email_callbacks.user_id,
-        max(case when email_callbacks.event_type = 'delivered'
-            then email_callbacks.event_at end) as last_delivered_at,
-        max(case when email_callbacks.event_type = 'bounced'
-            then email_callbacks.event_at end) as last_bounced_at
+        max(case
+            when email_callbacks.event_type = 'delivered'
+                then email_callbacks.event_at
+        end) as last_delivered_at,
+        max(case
+            when email_callbacks.event_type = 'bounced'
+                then email_callbacks.event_at
+        end) as last_bounced_at
 
     from email_callbacks
     group by email_callbacks.user_id
@@ -138,9 +142,9 @@ reachability as (
         and not coalesce(users.email_opt_out, false)
         and (
             email_health.last_bounced_at is null
-            or email_health.last_bounced_at
-            < coalesce(email_health.last_delivered_at,
-                email_health.last_bounced_at)
+            or email_health.last_bounced_at < coalesce(
+                email_health.last_delivered_at, email_health.last_bounced_at
+            )
         ) as is_reachable_email
 
     from users

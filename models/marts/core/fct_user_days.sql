@@ -16,9 +16,14 @@
 {%- set as_of = recall_as_of_date() -%}
 {{ recall_guard_as_of(as_of, recall_max_in_this('activity_date')) }}
 {%- set reprocess_from = recall_user_days_reprocess_from(as_of) -%}
-{%- set skip = is_incremental() and reprocess_from is none -%}
-{%- set from_date = "cast('" ~ (reprocess_from or '0001-01-01')
-    ~ "' as date)" -%}
+{#- Days before from_date are kept as they are: every day on a full build,
+    none when an incremental run finds nothing new. -#}
+{%- if not is_incremental() -%}
+{%- set reprocess_from = '0001-01-03' -%}
+{%- elif reprocess_from is none -%}
+{%- set reprocess_from = '9999-12-31' -%}
+{%- endif -%}
+{%- set from_date = "cast('" ~ reprocess_from ~ "' as date)" -%}
 {%- set as_of_date = "cast('" ~ as_of ~ "' as date)" -%}
 
 with
@@ -58,12 +63,8 @@ events as (
     where
         is_clean
         and event_date <= {{ as_of_date }}
-        {%- if skip %}
-        and 1 = 0
-        {%- elif is_incremental() %}
         and event_date >= {{ from_date }}
         and landing_date >= {{ dbt.dateadd('day', -2, from_date) }}
-        {%- endif %}
 
 ),
 
@@ -172,10 +173,12 @@ order_days as (
         count(case when order_versions_ranked.status = 'paid' then 1 end)
             as paid_order_count,
         sum(
-            case when order_versions_ranked.status = 'paid'
-                then order_versions_ranked.gross_amount
-                - order_versions_ranked.discount_amount
-                else 0 end
+            case
+                when order_versions_ranked.status = 'paid'
+                    then order_versions_ranked.gross_amount
+                        - order_versions_ranked.discount_amount
+                else 0
+            end
         ) as net_revenue
 
     from order_versions_ranked
@@ -183,10 +186,8 @@ order_days as (
         order_versions_ranked.version_rank = 1
         and {{ recall_local_date('order_versions_ranked.ordered_at') }}
         <= {{ as_of_date }}
-        {%- if is_incremental() %}
         and {{ recall_local_date('order_versions_ranked.ordered_at') }}
         >= {{ from_date }}
-        {%- endif %}
     group by
         order_versions_ranked.user_id,
         {{ recall_local_date('order_versions_ranked.ordered_at') }}
@@ -198,19 +199,19 @@ callback_days as (
     select
         sends.user_id,
         {{ recall_local_date('callbacks.event_at') }} as activity_date,
-        count(distinct case when callbacks.event_type = 'opened'
-            then callbacks.send_id end) as message_open_count,
-        count(distinct case when callbacks.event_type = 'clicked'
-            then callbacks.send_id end) as message_click_count
+        count(distinct case
+            when callbacks.event_type = 'opened' then callbacks.send_id
+        end) as message_open_count,
+        count(distinct case
+            when callbacks.event_type = 'clicked' then callbacks.send_id
+        end) as message_click_count
 
     from callbacks
     inner join sends
         on callbacks.send_id = sends.send_id
     where
         {{ recall_local_date('callbacks.event_at') }} <= {{ as_of_date }}
-        {%- if is_incremental() %}
         and {{ recall_local_date('callbacks.event_at') }} >= {{ from_date }}
-        {%- endif %}
     group by
         sends.user_id,
         {{ recall_local_date('callbacks.event_at') }}
@@ -233,15 +234,11 @@ active_days as (
         users.registration_date as activity_date
 
     from users
-    {%- if skip %}
-    where 1 = 0
-    {%- elif is_incremental() %}
     where users.registration_date >= {{ from_date }}
-    {%- endif %}
 
 ),
 
-{%- if is_incremental() %}
+{% if is_incremental() %}
 
 last_active_before as (
 
@@ -255,7 +252,7 @@ last_active_before as (
 
 ),
 
-{%- endif %}
+{% endif %}
 
 days_sequenced as (
 
@@ -313,10 +310,10 @@ final as (
         on
             days_sequenced.user_id = callback_days.user_id
             and days_sequenced.activity_date = callback_days.activity_date
-    {%- if is_incremental() %}
+    {% if is_incremental() %}
     left join last_active_before
         on days_sequenced.user_id = last_active_before.user_id
-    {%- endif %}
+    {% endif %}
 
 )
 

@@ -47,7 +47,7 @@ event_rows as (
 
 ),
 
-{%- for source_name, table, triaged, quarantine in tables %}
+{% for source_name, table, triaged, quarantine in tables %}
 
 {{ table }}_rows as (
 
@@ -70,7 +70,7 @@ event_rows as (
 
 ),
 
-{%- endfor %}
+{% endfor %}
 
 final as (
 
@@ -83,7 +83,7 @@ final as (
         event_rows.quarantined_row_count,
         event_rows.quarantine_table_row_count
     from event_rows
-    {%- for source_name, table, triaged, quarantine in tables %}
+    {% for source_name, table, triaged, quarantine in tables %}
     union all
     select
         {{ table }}_rows.source_table,
@@ -94,7 +94,7 @@ final as (
         {{ table }}_rows.quarantined_row_count,
         {{ table }}_rows.quarantine_table_row_count
     from {{ table }}_rows
-    {%- endfor %}
+    {% endfor %}
 
 )
 

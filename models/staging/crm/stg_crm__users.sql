@@ -11,7 +11,8 @@ renamed as (
     select
         cast(user_id as {{ dbt.type_string() }}) as user_id,
         cast(registered_at as {{ dbt.type_timestamp() }}) as registered_at,
-        lower(trim(cast(acquisition_channel as {{ dbt.type_string() }}))) as acquisition_channel,
+        lower(trim(cast(acquisition_channel as {{ dbt.type_string() }})))
+            as acquisition_channel,
         lower(trim(cast(platform as {{ dbt.type_string() }}))) as platform,
         upper(trim(cast(country as {{ dbt.type_string() }}))) as country,
         cast(timezone as {{ dbt.type_string() }}) as timezone,

@@ -1,0 +1,71 @@
+# The two commands of the README:
+#   make build   installs the pinned dependencies into .venv, lands the demo
+#                data (unless RECALL_RAW_DIR already holds events) and runs
+#                dbt build on DuckDB.
+#   make test    lints every model (sqlfluff, dbt templater) and runs the
+#                pytest suite (generator, warehouse end to end, conventions).
+# Both are safe to re-run.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export RECALL_RAW_DIR ?= data/raw
+export RECALL_DB_PATH ?= target/recall.duckdb
+export DBT_PROFILES_DIR := profiles
+
+DEMO_USERS ?= 5000
+DEMO_DAYS ?= 90
+DEMO_SEED ?= 42
+BENCH_USERS ?= 100000
+BENCH_DAYS ?= 180
+
+# Lint compiles the models against a small dataset and a freshly seeded
+# warehouse of its own, so it never touches the user's warehouse.
+LINT_DIR := target/lint
+
+.PHONY: venv demo-data build test lint pytest bench docs clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo-data: $(STAMP)
+	@if [ -d "$(RECALL_RAW_DIR)/events" ]; then \
+		echo "Using the landed data in $(RECALL_RAW_DIR)"; \
+	else \
+		$(BIN)/python -m recall.generator --out "$(RECALL_RAW_DIR)" \
+			--users $(DEMO_USERS) --days $(DEMO_DAYS) --seed $(DEMO_SEED); \
+	fi
+
+build: demo-data
+	mkdir -p "$(dir $(RECALL_DB_PATH))"
+	$(BIN)/dbt build
+
+test: lint pytest
+
+lint: $(STAMP)
+	rm -rf $(LINT_DIR)
+	$(BIN)/python -m recall.generator --out $(LINT_DIR)/raw --users 300 \
+		--days 20 --seed 1 --no-expected --quiet
+	RECALL_RAW_DIR=$(LINT_DIR)/raw RECALL_DB_PATH=$(LINT_DIR)/lint.duckdb \
+		$(BIN)/dbt seed --quiet --target-path $(LINT_DIR)/target
+	RECALL_RAW_DIR=$(LINT_DIR)/raw RECALL_DB_PATH=$(LINT_DIR)/lint.duckdb \
+		$(BIN)/sqlfluff lint models
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest recall/tests -q
+
+bench: $(STAMP)
+	$(BIN)/python -m recall.benchmark --users $(BENCH_USERS) --days $(BENCH_DAYS)
+
+docs: $(STAMP)
+	$(BIN)/dbt docs generate
+
+clean:
+	rm -rf target logs bench data/raw
