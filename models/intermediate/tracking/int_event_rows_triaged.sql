@@ -50,7 +50,31 @@ tracking_plan as (
 
 ),
 
-copies_ranked as (
+repeated_event_ids as (
+
+    select events.event_id
+    from events
+    where events.event_id is not null
+    group by events.event_id
+    having count(*) > 1
+
+),
+
+single_copies as (
+
+    select
+        events.*,
+        1 as copy_rank,
+        1 as copy_count
+
+    from events
+    left join repeated_event_ids
+        on events.event_id = repeated_event_ids.event_id
+    where repeated_event_ids.event_id is null
+
+),
+
+repeated_copies_ranked as (
 
     select
         events.*,
@@ -64,6 +88,18 @@ copies_ranked as (
         count(*) over (partition by events.event_id) as copy_count
 
     from events
+    inner join repeated_event_ids
+        on events.event_id = repeated_event_ids.event_id
+
+),
+
+copies_ranked as (
+
+    {#- Most ids arrive once: only repeated ids are ranked, so the bulk of
+        the batch streams through in landing order. -#}
+    select * from single_copies
+    union all
+    select * from repeated_copies_ranked
 
 ),
 
@@ -77,7 +113,6 @@ first_copies_in_batch as (
     where
         copies_ranked.copy_count > 1
         and copies_ranked.copy_rank = 1
-        and copies_ranked.event_id is not null
 
 ),
 
