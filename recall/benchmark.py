@@ -405,10 +405,14 @@ def dbt_env(raw_dir: Path, db_path: Path, threads: int, memory_limit: str) -> di
 
 
 def dbt_build(name: str, workdir: Path, raw_dir: Path, db_path: Path, threads: int,
-              memory_limit: str) -> dict:
-    """`dbt build` with its own target and log folders (fresh, so every step parses anew)."""
-    target, logs = workdir / f"target_{name}", workdir / f"logs_{name}"
-    for d in (target, logs):
+              memory_limit: str, reuse_target_of: str | None = None) -> dict:
+    """`dbt build` with its own log folder and a fresh target folder (so it
+    parses anew), or, with reuse_target_of, the target folder of an earlier
+    step: a scheduled incremental run keeps the project's target/ between
+    runs, so dbt re-parses only what changed."""
+    target = workdir / f"target_{reuse_target_of or name}"
+    logs = workdir / f"logs_{name}"
+    for d in ((logs,) if reuse_target_of else (target, logs)):
         shutil.rmtree(d, ignore_errors=True)
     cmd = [dbt_executable(), "build", "--profiles-dir", str(REPO / "profiles"),
            "--project-dir", str(REPO), "--target-path", str(target), "--log-path", str(logs),
@@ -534,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
     if setup["returncode"] == 0:
         log("[3/4] incremental: dbt build on raw_full (timed)")
         incr = dbt_build("incr", workdir, raw_full, workdir / "incr.duckdb", a.threads,
-                         memory_limit)
+                         memory_limit, reuse_target_of="incr_setup")
         log(f"  incremental: rc={incr['returncode']} {incr['wall_s']:.1f}s, "
             f"peak {kib_to_gb(incr['peak_rss_kib']):.2f} GB")
     else:
