@@ -19,6 +19,9 @@
 {%- set required_keys = recall_tracking_plan_required_keys() -%}
 {%- set payload_columns = ['event_name', 'user_id', 'device_id',
     'session_id', 'event_at', 'platform', 'app_version', 'properties'] -%}
+{%- set event_columns = ['event_id', 'event_name', 'user_id', 'device_id',
+    'session_id', 'event_at', 'received_at', 'platform', 'app_version',
+    'properties', 'landing_date'] -%}
 
 with
 
@@ -50,12 +53,25 @@ tracking_plan as (
 
 ),
 
-repeated_event_ids as (
+events_hashed as (
 
-    select events.event_id
+    select
+        events.*,
+        {{ recall_fast_hash('events.event_id') }} as event_id_hash
+
     from events
-    where events.event_id is not null
-    group by events.event_id
+
+),
+
+{#- Candidates by a narrow hash of event_id (a small hash table even for a
+    hundred million ids); a collision only adds a candidate, which the exact
+    ranking below then finds to be alone. -#}
+repeated_hashes as (
+
+    select events_hashed.event_id_hash
+    from events_hashed
+    where events_hashed.event_id is not null
+    group by events_hashed.event_id_hash
     having count(*) > 1
 
 ),
@@ -63,33 +79,33 @@ repeated_event_ids as (
 single_copies as (
 
     select
-        events.*,
+        {{ recall_prefixed_columns('events_hashed', event_columns) }},
         1 as copy_rank,
         1 as copy_count
 
-    from events
-    left join repeated_event_ids
-        on events.event_id = repeated_event_ids.event_id
-    where repeated_event_ids.event_id is null
+    from events_hashed
+    left join repeated_hashes
+        on events_hashed.event_id_hash = repeated_hashes.event_id_hash
+    where repeated_hashes.event_id_hash is null
 
 ),
 
 repeated_copies_ranked as (
 
     select
-        events.*,
+        {{ recall_prefixed_columns('events_hashed', event_columns) }},
         row_number() over (
-            partition by events.event_id
+            partition by events_hashed.event_id
             order by
-                events.received_at,
-                events.landing_date,
-                {{ recall_prefixed_columns('events', payload_columns) }}
+                events_hashed.received_at,
+                events_hashed.landing_date,
+                {{ recall_prefixed_columns('events_hashed', payload_columns) }}
         ) as copy_rank,
-        count(*) over (partition by events.event_id) as copy_count
+        count(*) over (partition by events_hashed.event_id) as copy_count
 
-    from events
-    inner join repeated_event_ids
-        on events.event_id = repeated_event_ids.event_id
+    from events_hashed
+    inner join repeated_hashes
+        on events_hashed.event_id_hash = repeated_hashes.event_id_hash
 
 ),
 
