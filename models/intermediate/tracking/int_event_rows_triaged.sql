@@ -63,9 +63,9 @@ events_hashed as (
 
 ),
 
-{#- Candidates by a narrow hash of event_id (a small hash table even for a
+{# Candidates by a narrow hash of event_id (a small hash table even for a
     hundred million ids); a collision only adds a candidate, which the exact
-    ranking below then finds to be alone. -#}
+    ranking below then finds to be alone. #}
 repeated_hashes as (
 
     select events_hashed.event_id_hash
