@@ -55,6 +55,8 @@ events as (
         user_id,
         device_id,
         session_id,
+        event_name,
+        event_at,
         event_date,
         counts_as_active,
         is_core_action
@@ -116,6 +118,8 @@ events_credited as (
     select
         coalesce(events.user_id, device_users.user_id) as user_id,
         events.session_id,
+        events.event_name,
+        events.event_at,
         events.event_date,
         events.counts_as_active,
         events.is_core_action
@@ -137,6 +141,18 @@ event_days as (
         count(case when events_credited.is_core_action then 1 end)
             as core_action_count,
         count(distinct events_credited.session_id) as session_count,
+        count(
+            case
+                when events_credited.event_name = '{{ var("feature_event") }}'
+                    then 1
+            end
+        ) as feature_event_count,
+        min(
+            case
+                when events_credited.counts_as_active
+                    then events_credited.event_at
+            end
+        ) as first_active_at,
         max(case when events_credited.counts_as_active then 1 else 0 end)
             as is_active
 
@@ -284,6 +300,8 @@ final as (
             as message_open_count,
         coalesce(callback_days.message_click_count, 0)
             as message_click_count,
+        coalesce(event_days.feature_event_count, 0) as feature_event_count,
+        event_days.first_active_at,
         {{ dbt.datediff('users.registration_date',
             'days_sequenced.activity_date', 'day') }}
             as days_since_registration,
