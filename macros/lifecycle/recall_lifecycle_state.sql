@@ -1,17 +1,21 @@
 {#-
-    The recall lifecycle state of a user on a day (metrics.md §1): new while
-    the user is younger than new_user_days, then active, silent or churned by
-    days inactive. The one place the states are defined; override it to
-    change them everywhere.
+    The recall lifecycle state of a user on one day (metrics.md §1), from the
+    days since registration and the days inactive, as a case expression
+    generated from recall_lifecycle_states(): override that macro to change
+    the states everywhere.
 -#}
 {% macro recall_lifecycle_state(days_since_registration, days_inactive) %}
     case
-        when {{ days_since_registration }} < {{ var('new_user_days') }}
-            then 'new'
-        when {{ days_inactive }} < {{ var('silent_after_days') }}
-            then 'active'
-        when {{ days_inactive }} < {{ var('churned_after_days') }}
-            then 'silent'
-        else 'churned'
+    {%- for def in recall_lifecycle_states() %}
+        when {{ days_since_registration }} >= {{ def.tenure_from }}
+        {%- if def.tenure_to is not none %}
+            and {{ days_since_registration }} < {{ def.tenure_to }}
+        {%- endif %}
+            and {{ days_inactive }} >= {{ def.inactive_from }}
+        {%- if def.inactive_to is not none %}
+            and {{ days_inactive }} < {{ def.inactive_to }}
+        {%- endif %}
+            then '{{ def.state }}'
+    {%- endfor %}
     end
 {%- endmacro %}
