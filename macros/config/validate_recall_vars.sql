@@ -116,6 +116,21 @@
                 'a non-empty list of whole days from 1 to 3650', days) }}
         {%- endif -%}
     {%- endfor -%}
+    {%- set feature_days_n = var('feature_retention_days') -%}
+    {%- set feature_allowed = 'a non-empty list of whole days from feature_days ('
+        ~ var('feature_days') ~ ') to 3650' -%}
+    {%- if feature_days_n is string or feature_days_n is not iterable
+          or feature_days_n | length == 0 -%}
+        {{ recall_var_error('feature_retention_days', feature_allowed,
+            feature_days_n) }}
+    {%- endif -%}
+    {%- for day in feature_days_n -%}
+        {%- if day is not number or day != (day | int)
+              or day < var('feature_days') or day > 3650 -%}
+            {{ recall_var_error('feature_retention_days', feature_allowed,
+                feature_days_n) }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set brackets = var('retention_brackets') -%}
     {%- if brackets is string or brackets is not iterable
           or brackets | length == 0 -%}
