@@ -1,0 +1,149 @@
+{#-
+    One row per evaluation day per purchaser on that day: net revenue and
+    paid orders to date, the share of purchasers with at least that revenue
+    and the value tier (metrics.md §4, rulings R28), point in time (R14):
+    orders placed on or before the day, each in its latest version updated
+    on or before the day. The evaluation days are the day before each
+    inactivity episode starts (value_tier_at_start) and as_of_date.
+-#}
+{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+
+with
+
+episodes as (
+
+    select silent_from_date
+    from {{ ref('int_inactivity_episodes_spanned') }}
+
+),
+
+users as (
+
+    select user_id
+    from {{ ref('int_users_current') }}
+
+),
+
+order_versions as (
+
+    select
+        order_id,
+        user_id,
+        ordered_at,
+        status,
+        gross_amount,
+        discount_amount,
+        updated_at
+
+    from {{ ref('int_order_versions_triaged') }}
+    where row_status <> 'quarantined'
+
+),
+
+evaluation_days as (
+
+    select
+        {{ recall_add_days('episodes.silent_from_date', -1) }}
+            as evaluation_date
+    from episodes
+
+    union
+
+    select {{ as_of_date }} as evaluation_date
+
+),
+
+versions_dated as (
+
+    select
+        order_versions.order_id,
+        order_versions.user_id,
+        order_versions.status,
+        order_versions.gross_amount - order_versions.discount_amount
+            as net_amount,
+        {{ recall_local_date('order_versions.ordered_at') }} as ordered_date,
+        {{ recall_local_date('order_versions.updated_at') }} as version_date,
+        lead({{ recall_local_date('order_versions.updated_at') }}) over (
+            partition by order_versions.order_id
+            order by order_versions.updated_at
+        ) as next_version_date
+
+    from order_versions
+
+),
+
+paid_versions_spanned as (
+
+    {#- The days on which this version is the order's latest one and the
+        order has been placed. -#}
+    select
+        versions_dated.user_id,
+        versions_dated.net_amount,
+        case
+            when versions_dated.ordered_date > versions_dated.version_date
+                then versions_dated.ordered_date
+            else versions_dated.version_date
+        end as valid_from,
+        versions_dated.next_version_date as valid_to
+
+    from versions_dated
+    where versions_dated.status = 'paid'
+
+),
+
+revenue_to_date as (
+
+    select
+        evaluation_days.evaluation_date,
+        paid_versions_spanned.user_id,
+        sum(paid_versions_spanned.net_amount) as net_revenue,
+        count(*) as paid_order_count
+
+    from evaluation_days
+    inner join paid_versions_spanned
+        on
+            evaluation_days.evaluation_date >= paid_versions_spanned.valid_from
+            and (
+                paid_versions_spanned.valid_to is null
+                or evaluation_days.evaluation_date
+                < paid_versions_spanned.valid_to
+            )
+    inner join users
+        on paid_versions_spanned.user_id = users.user_id
+    group by
+        evaluation_days.evaluation_date,
+        paid_versions_spanned.user_id
+
+),
+
+purchasers_ranked as (
+
+    select
+        revenue_to_date.*,
+        {#- cume_dist in descending order: the share of purchasers whose
+            revenue is at least this one's (ties share it). -#}
+        cume_dist() over (
+            partition by revenue_to_date.evaluation_date
+            order by revenue_to_date.net_revenue desc
+        ) as purchaser_share
+
+    from revenue_to_date
+
+),
+
+final as (
+
+    select
+        purchasers_ranked.evaluation_date,
+        purchasers_ranked.user_id,
+        purchasers_ranked.net_revenue,
+        purchasers_ranked.paid_order_count,
+        purchasers_ranked.purchaser_share,
+        {{ recall_value_tier('purchasers_ranked.purchaser_share') }}
+            as value_tier
+
+    from purchasers_ranked
+
+)
+
+select * from final
