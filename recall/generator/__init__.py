@@ -40,6 +40,9 @@ arms                   {campaign_id: {start_date, conversion_event, target_state
                         [treatment only] true_absolute_lift, true_rate_minus_control_rate}}}}
 natural_return_daily_hazard, lapse_daily_hazard   {channel (null -> "unknown"): hazard}
 lapse_hazard_new_user_multiplier                  {multiplier, first_days}
+natural_return_rates   {state (silent, churned): {channel (null -> "unknown"): {user_days,
+                        expected_returns, variance, rate}}}: the observable natural return
+                        rate (below); rate is null when user_days is 0
 defects                {class: landed rows added/affected; conflicting_versions:
                         {users: rows, orders: rows}} (0 for disabled classes)
 expected               oracle figures (expected.py): clean_events, duplicate_rows_removed,
@@ -64,6 +67,25 @@ quantity); true_rate_minus_control_rate is the plain difference of the two arms'
 (includes sampling differences between the arms' populations). Rates are for the full window
 even when it is still open at as_of_date (see window_end). Defects (quarantined, late or
 unlanded rows) make the warehouse's figure differ slightly from the truth.
+
+How natural_return_rates is computed (during the day loop, without drawing random numbers):
+the latent hazards above are not what the data can estimate (a user observed silent may still
+be latently engaged with a low activity probability), so the generator also tallies returns at
+the observed level. For every day d >= 1 and every user who is registered by d-1, is in
+observed lifecycle state s in {silent, churned} on d-1 (metrics.md §1 with the default
+thresholds 7/7/30, computed from the simulated observed activity, natural or induced, exactly
+as the warehouse computes it) and has not been assigned to a treatment (non-control) arm of any
+campaign on or before d, it takes p = P(active on d | latent state on d, parameters): engaged
+(1 - lapse hazard) x min(1, p_u x weekday multiplier of d), lapsed rho_u. Per channel x s,
+over the days d <= as_of_date: user_days = number of such (user, d) pairs, expected_returns =
+sum of p, variance = sum of p(1 - p), rate = expected_returns / user_days. The observed
+number of returns R on those pairs (active on d after silent/churned on d-1) satisfies
+R - expected_returns = a martingale with predictable variance `variance` (membership of a
+pair and its p depend only on the past), so (R - expected_returns) / sqrt(variance) is
+approximately N(0, 1) when expected_returns is not small; rate is thus the figure a
+warehouse estimate R / user_days should match within z x sqrt(variance) / user_days. Defects
+(quarantined or unlanded active events, anonymous rows crossing midnight) can move an active
+day, so the warehouse's user_days may differ very slightly.
 
 Defects (defects.py): registry DEFECTS, each class a function with its own random stream;
 see that module for the classes and how to add one.

@@ -15,8 +15,8 @@ from . import writer as W
 from .defects import DEFECTS, apply_defects, parse_defects
 from .expected import compute_expected
 from .schema import SCHEMAS, TABLES
-from .world import (CHANNEL_KEYS, DAY_US, LAPSE, NEW_USER_DAYS, NEW_USER_LAPSE_MULT, RETURN,
-                    US, Ctx, simulate_chunk)
+from .world import (CHANNEL_KEYS, CHANNELS, DAY_US, LAPSE, NEW_USER_DAYS, NEW_USER_LAPSE_MULT,
+                    NRR_STATES, RETURN, US, Ctx, simulate_chunk)
 
 EPOCH = dt.datetime(1970, 1, 1)
 
@@ -74,6 +74,21 @@ def _dec(x, q):
     return None if x is None else Decimal(str(x)).quantize(Decimal(q))
 
 
+def _natural_return_rates(acc, start, as_of):
+    """{state: {channel: {user_days, expected_returns, variance, rate}}} over return days
+    d <= as_of_date from the per-day tallies of world.simulate_chunk (see __init__)."""
+    last = -1 if as_of is None else (dt.date.fromisoformat(as_of) - start).days
+    tot = acc[:, :, :, :max(0, last + 1)].sum(axis=3)
+    out = {}
+    for s, state in enumerate(NRR_STATES):
+        out[state] = {}
+        for c, key in enumerate(CHANNEL_KEYS):
+            n, e, v = tot[0, s, c], tot[1, s, c], tot[2, s, c]
+            out[state][key] = dict(user_days=int(round(n)), expected_returns=float(e),
+                                   variance=float(v), rate=(float(e / n) if n else None))
+    return out
+
+
 def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects="default",
              defect_rate=0.01, land_through=None, quiet=False, expected=True):
     from tqdm import tqdm
@@ -100,6 +115,7 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
     acc_n = np.zeros(n_var)
     acc_pt = np.zeros(n_var)
     acc_pn = np.zeros(n_var)
+    acc_nrr = np.zeros((3, len(NRR_STATES), len(CHANNELS), days))
     camp_landed = [S0 + cp["start_day"] * DAY_US <= land_end for cp in ctx.camps]
     max_recv = None
     registered = 0
@@ -131,6 +147,7 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
         if ev["recv"].size:
             m = int(ev["recv"].max())
             max_recv = m if max_recv is None else max(max_recv, m)
+        acc_nrr += w["nrr"]
         for k, gvar, p_tr, p_nat in w["truth"]:
             if camp_landed[k]:
                 np.add.at(acc_n, gvar, 1)
@@ -238,6 +255,7 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
         natural_return_daily_hazard={k: float(v) for k, v in zip(CHANNEL_KEYS, RETURN)},
         lapse_daily_hazard={k: float(v) for k, v in zip(CHANNEL_KEYS, LAPSE)},
         lapse_hazard_new_user_multiplier=dict(multiplier=NEW_USER_LAPSE_MULT, first_days=NEW_USER_DAYS),
+        natural_return_rates=_natural_return_rates(acc_nrr, start, as_of),
         defects=defect_counts,
     )
     if expected and as_of is not None:

@@ -23,6 +23,11 @@ LAPSE = np.array([0.025, 0.040, 0.060, 0.035, 0.020, 0.050, 0.040])
 RETURN = np.array([0.012, 0.006, 0.004, 0.008, 0.015, 0.005, 0.006])
 NEW_USER_LAPSE_MULT = 2.5   # lapse hazard multiplier during the first 7 days after registration
 NEW_USER_DAYS = 7
+# observed recall lifecycle (metrics.md §1, default thresholds): new while days since
+# registration < NEW_USER_DAYS, then by days inactive: silent from 7, churned from 30
+SILENT_AFTER_DAYS = 7
+CHURNED_AFTER_DAYS = 30
+NRR_STATES = ["silent", "churned"]   # observed states (codes 1, 2) whose returns are tallied
 UNINSTALL_P = 0.3           # share of lapses (ios/android) followed by an app_uninstall
 
 PLATFORMS = ["ios", "android", "web"]
@@ -163,6 +168,16 @@ class Ctx:
                                              for v in vars_] or [0], dtype=np.int64)
 
 
+def observed_state(reg_day, last_obs, y):
+    """Recall lifecycle state on day y computed from the simulated observed activity as the
+    warehouse computes it (last_obs = last observed active day <= y): 0 = not registered, new
+    or active; 1 = silent; 2 = churned."""
+    regd = reg_day <= y - NEW_USER_DAYS
+    di = y - last_obs
+    return np.where(regd & (di >= SILENT_AFTER_DAYS),
+                    np.where(di >= CHURNED_AFTER_DAYS, 2, 1), 0).astype(np.int8)
+
+
 def _expand(counts):
     """For sessions with counts[i] items: (owner index per item, position within owner)."""
     counts = np.asarray(counts, dtype=np.int64)
@@ -248,24 +263,25 @@ def simulate_chunk(ctx: Ctx, c: int):
     CB = dict(sid=[], typ=[], t=[], recv=[])
     IND = dict(u=[], t=[], src=[], sid=[], kind=[], var=[], hook=[])
     TR = []  # (campaign k, variant gidx array, p_treated array, p_natural array)
+    # natural-return truth (no random draws): [user_days, sum p, sum p(1-p)] x observed
+    # state on d-1 (silent, churned) x channel x day d, over users never assigned to a
+    # treatment arm on or before d; p = P(active on d | latent state, parameters)
+    NRR = np.zeros((3, len(NRR_STATES), len(CHANNELS), D))
+    treat_day = np.full(n, D, np.int64)   # first day assigned to a treatment arm (D = never)
     send_ctr = 0
     for d in range(D):
         fl = (flip_day == d - 1) & (state == 2)
         state[fl] = 1
         if d in camp_at:
             k, cp = camp_at[d]
-            y = d - 1
-            regd = reg_day <= y - NEW_USER_DAYS
-            di = y - last_obs
-            if cp["target_state"] == "silent":
-                elig = regd & (di >= 7) & (di < 30)
-            else:
-                elig = regd & (di >= 30)
-            idx = np.flatnonzero(elig)
+            obs = observed_state(reg_day, last_obs, d - 1)
+            idx = np.flatnonzero(obs == 1 + NRR_STATES.index(cp["target_state"]))
             vs = cp["variants"]
             shares = np.array([v["allocation_share"] if v["allocation_share"] is not None else 1.0
                                for v in vs], float)
             arm = rng.choice(len(vs), idx.size, p=shares / shares.sum())
+            treated = idx[~np.array([v["is_control"] for v in vs])[arm]]
+            treat_day[treated] = np.minimum(treat_day[treated], d)
             at = S0 + d * DAY_US
             # natural conversion probability over the window (exact Markov chain)
             e = (state[idx] == 1).astype(float)
@@ -360,6 +376,15 @@ def simulate_chunk(ctx: Ctx, c: int):
         L = state == 2
         u = rng.random(n)
         lam_eff = np.where(d - reg_day < NEW_USER_DAYS, lam * NEW_USER_LAPSE_MULT, lam)
+        if d >= 1:
+            obs = observed_state(reg_day, last_obs, d - 1)
+            q = np.flatnonzero((obs > 0) & (treat_day > d))
+            pq = np.where(E[q], (1.0 - lam_eff[q]) * np.minimum(1.0, p_eng[q] * ctx.wk[d]),
+                          np.where(L[q], rho[q], 0.0))
+            cell = (obs[q].astype(np.int64) - 1) * len(CHANNELS) + ch[q]
+            for j, wts in enumerate((None, pq, pq * (1.0 - pq))):
+                NRR[j, :, :, d] = np.bincount(cell, weights=wts, minlength=NRR[j, :, :, d].size
+                                              ).reshape(len(NRR_STATES), len(CHANNELS))
         lapse = E & (u < lam_eff)
         act = E & ~lapse & (rng.random(n) < np.minimum(1.0, p_eng * ctx.wk[d]))
         ret = L & (u < rho)
@@ -385,7 +410,7 @@ def simulate_chunk(ctx: Ctx, c: int):
                                       p_eng, mu_sess, pi_buy, has_dev2, dev2_start, dev2_plat,
                                       ver_lag, off)
     return dict(users=U, events=events, orders=order_rows, assign=assign, sends=sends,
-                callbacks=cbs, truth=TR)
+                callbacks=cbs, truth=TR, nrr=NRR)
 
 
 def _version(day, plat, lag):

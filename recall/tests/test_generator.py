@@ -338,3 +338,118 @@ def test_cli(tmp_path):
     assert t["params"]["defects"] == ["late", "duplicates"] or set(t["params"]["defects"]) == {"late", "duplicates"}
     assert t["defects"]["unknown_users"] == 0
     assert r.stdout == ""
+
+
+# ------------------------------------------------------------------ natural return truth
+PLAN_CSV = os.path.join(os.path.dirname(__file__), "..", "..", "seeds", "reference", "tracking_plan.csv")
+NRR_FIELDS = {"user_days", "expected_returns", "variance", "rate"}
+
+
+def recount_natural_returns(out, as_of):
+    """Independent recount from the raw Parquet of a run without defects (metrics.md §0-§1,
+    default thresholds): {(state, channel): (user_days, returns)} over the (user, d) pairs with
+    d <= as_of, the user silent/churned on d - 1 and not assigned to a treatment arm on or
+    before d. Active days: events whose name counts_as_active in seeds/reference/tracking_plan.csv,
+    credited to the device's identified user when anonymous, plus the registration day."""
+    con = con_for(out)
+    con.execute(f"CREATE VIEW plan AS SELECT * FROM read_csv('{PLAN_CSV}', header=true)")
+    # without defects every identified device belongs to exactly one user
+    assert q1(con, """SELECT count(*) FROM (SELECT device_id FROM events WHERE user_id IS NOT NULL
+                      GROUP BY 1 HAVING count(DISTINCT user_id) > 1)""") == 0
+    rows = con.execute(f"""
+        WITH reg AS (
+            SELECT user_id, min(registered_at)::DATE AS reg_day,
+                   coalesce(min(acquisition_channel), 'unknown') AS channel
+            FROM users GROUP BY 1),
+        dev AS (SELECT device_id, min(user_id) AS user_id FROM events WHERE user_id IS NOT NULL GROUP BY 1),
+        act AS (
+            SELECT coalesce(e.user_id, dev.user_id) AS user_id, e.event_at::DATE AS day
+            FROM events e LEFT JOIN dev USING (device_id)
+            WHERE e.event_name IN (SELECT event_name FROM plan WHERE counts_as_active)
+              AND coalesce(e.user_id, dev.user_id) IS NOT NULL
+            UNION
+            SELECT user_id, reg_day FROM reg),
+        treat AS (
+            SELECT a.user_id, min(a.assigned_at::DATE) AS first_treat
+            FROM campaign_assignments a JOIN campaign_variants v USING (campaign_id, variant_id)
+            WHERE NOT v.is_control GROUP BY 1),
+        cal AS (SELECT unnest(generate_series(DATE '{truth_start(out)}', DATE '{as_of}', INTERVAL 1 DAY))::DATE AS d),
+        grid AS (
+            SELECT r.user_id, r.reg_day, r.channel, c.d,
+                   (p.user_id IS NOT NULL) AS prev_active, (t.user_id IS NOT NULL) AS active
+            FROM reg r JOIN cal c ON c.d > r.reg_day
+            LEFT JOIN act p ON p.user_id = r.user_id AND p.day = c.d - 1
+            LEFT JOIN act t ON t.user_id = r.user_id AND t.day = c.d),
+        st AS (
+            SELECT *, (d - 1) - max(CASE WHEN prev_active THEN d - 1 END)
+                          OVER (PARTITION BY user_id ORDER BY d ROWS UNBOUNDED PRECEDING) AS di
+            FROM grid)
+        SELECT CASE WHEN di >= 30 THEN 'churned' ELSE 'silent' END AS state, channel,
+               count(*) AS user_days, count(*) FILTER (WHERE active) AS returns
+        FROM st LEFT JOIN treat USING (user_id)
+        WHERE (d - 1) - reg_day >= 7 AND di >= 7 AND (treat.first_treat IS NULL OR d < treat.first_treat)
+        GROUP BY ALL""").fetchall()
+    return {(s, ch): (int(n), int(r)) for s, ch, n, r in rows}
+
+
+def truth_start(out):
+    return json.load(open(os.path.join(out, "_truth.json")))["params"]["start_date"]
+
+
+def test_natural_return_rates_truth(gen_root):
+    out, truth = run(gen_root, "default", defects="default", expected=True)
+    nrr = truth["natural_return_rates"]
+    keys = ["organic", "paid_search", "paid_social", "app_store", "referral", "partner", "unknown"]
+    assert list(nrr) == ["silent", "churned"]
+    for state, cells in nrr.items():
+        assert list(cells) == keys
+        for ch, c in cells.items():
+            assert set(c) == NRR_FIELDS, (state, ch)
+            assert isinstance(c["user_days"], int) and c["user_days"] >= 0
+            assert 0 <= c["variance"] <= c["expected_returns"] <= c["user_days"]
+            if c["user_days"]:
+                assert c["rate"] == pytest.approx(c["expected_returns"] / c["user_days"], rel=1e-12)
+                assert 0 < c["rate"] < 1
+            else:
+                assert c["rate"] is None and c["expected_returns"] == 0
+    # enough exposure in this small world: every channel has silent user-days
+    assert all(c["user_days"] > 0 for c in nrr["silent"].values())
+    assert sum(c["user_days"] for c in nrr["churned"].values()) > 0
+    # an observed-silent user is still latently engaged with some probability, so the
+    # observable rate of a channel is above its latent lapsed -> engaged hazard; churned
+    # users are (almost) all lapsed, so their rate is close to the hazard
+    for ch in keys:
+        assert nrr["silent"][ch]["rate"] > truth["natural_return_daily_hazard"][ch]
+    # deterministic; a landed subset covers fewer days (as_of earlier), never more pairs
+    _, again = run(gen_root, "default_again", defects="default", expected=True)
+    assert again["natural_return_rates"] == nrr
+    _, landed = run(gen_root, "landed", defects="default", land_through="2026-02-05", expected=True)
+    for state in nrr:
+        for ch in keys:
+            assert landed["natural_return_rates"][state][ch]["user_days"] <= nrr[state][ch]["user_days"]
+    # 10 days (as_of = day 8): nobody can be churned yet -> zero cells with null rates
+    _, short = run(gen_root, "short", days=10, defects="none")
+    assert all(c["user_days"] == 0 and c["rate"] is None
+               for c in short["natural_return_rates"]["churned"].values())
+
+
+def test_natural_return_rates_recounted_from_raw(gen_root):
+    # Without defects, the population recounted from the written tables (events, users,
+    # assignments) must equal the truth's user_days exactly, and the returns observed on it
+    # must match expected_returns within 4 standard deviations (R - expected_returns is a
+    # martingale with variance `variance`; cells with expected_returns < 10 are too small
+    # for the normal approximation and only have their user_days checked).
+    out, truth = run(gen_root, "none", defects="none")
+    got = recount_natural_returns(out, truth["as_of_date"])
+    nrr = truth["natural_return_rates"]
+    tested = 0
+    for state, cells in nrr.items():
+        for ch, c in cells.items():
+            n, r = got.get((state, ch), (0, 0))
+            assert n == c["user_days"], (state, ch, n, c["user_days"])
+            if c["expected_returns"] >= 10:
+                z = (r - c["expected_returns"]) / c["variance"] ** 0.5
+                assert abs(z) <= 4, (state, ch, r, c["expected_returns"], z)
+                tested += 1
+    assert tested >= 3
+    assert set(got) <= {(s, ch) for s in nrr for ch in nrr[s]}
