@@ -20,6 +20,17 @@ COMPARED = {
     "marts.fct_user_days": ["loaded_at"],
     "marts.dim_users": [],
     "marts.rpt_raw_row_reconciliation": [],
+    # Lifecycle, growth and retention marts are rebuilt whole from the
+    # incremental facts: equal facts must give equal marts.
+    "marts.fct_user_lifecycle": [],
+    "marts.fct_inactivity_episodes": [],
+    "marts.fct_recall_attributions": [],
+    "marts.rpt_lifecycle_daily": [],
+    "marts.rpt_growth_transitions_daily": [],
+    "marts.rpt_growth_accounting_monthly": [],
+    "marts.rpt_cohort_retention": [],
+    "marts.rpt_feature_retention": [],
+    "marts.rpt_recalled_user_retention": [],
     "quarantine.events": [],
     "quarantine.users": [],
     "quarantine.orders": [],
