@@ -5,7 +5,8 @@
     the argument, what is allowed and the value received. Returns nothing.
 -#}
 {% macro recall_check_sql_expression(macro_name, argument_name, value) %}
-    {%- if value is not string or value | trim | length == 0 -%}
+    {%- if execute and (value is not string
+          or value | trim | length == 0) -%}
         {{ exceptions.raise_compiler_error(
             macro_name ~ ": argument '" ~ argument_name
             ~ "' must be a SQL column or expression as a non-blank string;"

@@ -76,6 +76,12 @@ def test_missing_column_is_named(demo, workdir):
     ("{retention_brackets: [[3, 2]]}",
      "Invalid value for var 'retention_brackets': expected a non-empty list "
      "of [a, b] pairs with 1 <= a <= b"),
+    ("{retention_days: []}",
+     "Invalid value for var 'retention_days': expected a non-empty list of "
+     "whole days from 1 to 3650, received []."),
+    ("{feature_retention_days: [3]}",
+     "Invalid value for var 'feature_retention_days': expected a non-empty "
+     "list of whole days from feature_days (7) to 3650, received [3]."),
 ])
 def test_bad_variable_is_named_with_range_and_value(demo, workdir, bad_vars,
                                                     message):
