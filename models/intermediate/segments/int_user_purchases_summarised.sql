@@ -1,0 +1,179 @@
+{#-
+    One row per user with at least one paid order on or before as_of_date:
+    the raw RFM values over the paid orders of the last rfm_lookback_days
+    (metrics.md §4, rulings R26) and the Fader-Hardie repeat-purchase
+    summary over all history (R27). Orders are read as R7 reads them: placed
+    on or before as_of_date, each in its latest version updated on or before
+    the end of as_of_date; an order counts when that version is paid, for
+    its net revenue gross_amount - discount_amount. An order's day is the
+    reporting-time-zone date of ordered_at.
+-#}
+{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+
+with
+
+order_versions as (
+
+    select
+        order_id,
+        user_id,
+        ordered_at,
+        status,
+        gross_amount,
+        discount_amount,
+        updated_at
+
+    from {{ ref('int_order_versions_triaged') }}
+    where
+        row_status <> 'quarantined'
+        and {{ recall_local_date('ordered_at') }} <= {{ as_of_date }}
+        and {{ recall_local_date('updated_at') }} <= {{ as_of_date }}
+
+),
+
+order_versions_ranked as (
+
+    select
+        order_versions.order_id,
+        order_versions.user_id,
+        order_versions.status,
+        {{ recall_local_date('order_versions.ordered_at') }} as order_date,
+        order_versions.gross_amount - order_versions.discount_amount
+            as net_amount,
+        row_number() over (
+            partition by order_versions.order_id
+            order by order_versions.updated_at desc, order_versions.status desc
+        ) as version_rank
+
+    from order_versions
+
+),
+
+paid_orders as (
+
+    select
+        order_versions_ranked.order_id,
+        order_versions_ranked.user_id,
+        order_versions_ranked.order_date,
+        order_versions_ranked.net_amount
+
+    from order_versions_ranked
+    where
+        order_versions_ranked.version_rank = 1
+        and order_versions_ranked.status = 'paid'
+
+),
+
+purchase_days as (
+
+    select
+        paid_orders.user_id,
+        paid_orders.order_date,
+        count(*) as paid_order_count,
+        sum(paid_orders.net_amount) as net_revenue
+
+    from paid_orders
+    group by
+        paid_orders.user_id,
+        paid_orders.order_date
+
+),
+
+purchase_days_numbered as (
+
+    select
+        purchase_days.user_id,
+        purchase_days.order_date,
+        purchase_days.paid_order_count,
+        purchase_days.net_revenue,
+        row_number() over (
+            partition by purchase_days.user_id
+            order by purchase_days.order_date
+        ) as purchase_day_number,
+        {{ recall_is_in_trailing_window('purchase_days.order_date',
+            as_of_date, var('rfm_lookback_days')) }} as is_in_rfm_window
+
+    from purchase_days
+
+),
+
+purchases_summarised as (
+
+    select
+        purchase_days_numbered.user_id,
+        count(*) as purchase_day_count,
+        min(purchase_days_numbered.order_date) as first_purchase_date,
+        max(purchase_days_numbered.order_date) as last_purchase_date,
+        sum(
+            case
+                when purchase_days_numbered.purchase_day_number > 1
+                    then purchase_days_numbered.net_revenue
+                else 0
+            end
+        ) as repeat_net_revenue,
+        max(
+            case
+                when purchase_days_numbered.is_in_rfm_window
+                    then purchase_days_numbered.order_date
+            end
+        ) as rfm_last_order_date,
+        sum(
+            case
+                when purchase_days_numbered.is_in_rfm_window
+                    then purchase_days_numbered.paid_order_count
+                else 0
+            end
+        ) as rfm_frequency,
+        sum(
+            case
+                when purchase_days_numbered.is_in_rfm_window
+                    then purchase_days_numbered.net_revenue
+                else 0
+            end
+        ) as rfm_monetary
+
+    from purchase_days_numbered
+    group by purchase_days_numbered.user_id
+
+),
+
+final as (
+
+    select
+        purchases_summarised.user_id,
+        purchases_summarised.rfm_last_order_date,
+        {{ dbt.datediff('purchases_summarised.rfm_last_order_date',
+            as_of_date, 'day') }} as rfm_recency_days,
+        cast(purchases_summarised.rfm_frequency as {{ dbt.type_bigint() }})
+            as rfm_frequency,
+        cast(purchases_summarised.rfm_monetary as decimal(18, 2))
+            as rfm_monetary,
+        purchases_summarised.first_purchase_date,
+        purchases_summarised.last_purchase_date,
+        cast(purchases_summarised.purchase_day_count as {{ dbt.type_bigint() }})
+            as purchase_day_count,
+        cast(
+            purchases_summarised.purchase_day_count - 1
+            as {{ dbt.type_bigint() }}
+        ) as repeat_frequency,
+        {{ dbt.datediff('purchases_summarised.first_purchase_date',
+            'purchases_summarised.last_purchase_date', 'day') }}
+            as repeat_recency_days,
+        {{ dbt.datediff('purchases_summarised.first_purchase_date',
+            as_of_date, 'day') }} as repeat_age_days,
+        case
+            when purchases_summarised.purchase_day_count = 1
+                then cast(0 as {{ recall_type_double() }})
+            else
+                cast(
+                    purchases_summarised.repeat_net_revenue
+                    as {{ recall_type_double() }}
+                )
+                / (purchases_summarised.purchase_day_count - 1)
+        end as repeat_monetary
+
+    from purchases_summarised
+
+)
+
+select * from final
