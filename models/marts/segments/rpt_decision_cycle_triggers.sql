@@ -1,0 +1,104 @@
+{#-
+    One row per user to nudge on as_of_date (metrics.md §4, decision
+    cycle trigger list): registered exactly decision_cycle_days days before
+    as_of_date and without a paid order by as_of_date (no order placed on or
+    before as_of_date whose latest version updated on or before as_of_date is
+    paid; rulings R7). With the user's channel, lifecycle state and
+    reachability, so the list can be sent as it is.
+-#}
+{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{#- Whole days, checked at run start (validate_recall_vars). -#}
+{%- set cycle_days = var('decision_cycle_days') -%}
+
+with
+
+users as (
+
+    select
+        user_id,
+        registration_date,
+        acquisition_channel,
+        platform,
+        country,
+        lifecycle_state,
+        days_inactive,
+        is_reachable_push,
+        is_reachable_sms,
+        is_reachable_email,
+        is_reachable
+
+    from {{ ref('dim_users') }}
+    where
+        registration_date
+        = {{ recall_add_days(as_of_date, -cycle_days) }}
+
+),
+
+order_versions as (
+
+    select
+        order_id,
+        user_id,
+        ordered_at,
+        status,
+        updated_at
+
+    from {{ ref('int_order_versions_triaged') }}
+    where
+        row_status <> 'quarantined'
+        and {{ recall_local_date('updated_at') }} <= {{ as_of_date }}
+
+),
+
+versions_ranked as (
+
+    select
+        order_versions.user_id,
+        order_versions.ordered_at,
+        order_versions.status,
+        row_number() over (
+            partition by order_versions.order_id
+            order by order_versions.updated_at desc, order_versions.status desc
+        ) as version_rank
+
+    from order_versions
+
+),
+
+purchasers as (
+
+    select versions_ranked.user_id
+    from versions_ranked
+    where
+        versions_ranked.version_rank = 1
+        and versions_ranked.status = 'paid'
+        and {{ recall_local_date('versions_ranked.ordered_at') }}
+        <= {{ as_of_date }}
+    group by versions_ranked.user_id
+
+),
+
+final as (
+
+    select
+        users.user_id,
+        users.registration_date,
+        users.acquisition_channel,
+        users.platform,
+        users.country,
+        users.lifecycle_state,
+        users.days_inactive,
+        users.is_reachable_push,
+        users.is_reachable_sms,
+        users.is_reachable_email,
+        users.is_reachable,
+        {{ as_of_date }} as trigger_date
+
+    from users
+    left join purchasers
+        on users.user_id = purchasers.user_id
+    where purchasers.user_id is null
+
+)
+
+select * from final
