@@ -16,34 +16,37 @@ from typing import Callable
 import numpy as np
 
 from .world import (DAY_US, EV, EV_COLS, N_PLAN, P_EMPTY, P_MISSING, P_TEXT, P_TRUNCATED, P_PAGE,
+                    P_APP_OPEN_SEND, P_PURCHASE,
                     P_APP_OPEN, UNKNOWN_USER_BASE, US, VISITOR_DEV_BASE, _ev_block, concat_blocks)
 
 
 @dataclass
 class Defect:
     code: int
-    target: str          # events | users_orders
+    target: str          # events | users_orders | campaigns
     fn: Callable
     scale: float = 1.0   # share of --defect-rate used by this class
     doc: str = ""
+    default: bool = True  # on under --defects default (all classes are on under `all`)
 
 
 DEFECTS: dict[str, Defect] = {}
 
 
-def register(name, code, target="events", scale=1.0, doc=""):
+def register(name, code, target="events", scale=1.0, doc="", default=True):
     def deco(fn):
-        DEFECTS[name] = Defect(code, target, fn, scale, doc)
+        DEFECTS[name] = Defect(code, target, fn, scale, doc, default)
         return fn
     return deco
 
 
-DEFAULT_CLASSES = None  # None = all registered classes are on by default
 CODE_NAMES = {}
 
 
 def parse_defects(spec: str):
-    if spec in ("default", "all"):
+    if spec == "default":
+        return [n for n, d in DEFECTS.items() if d.default]
+    if spec == "all":
         return list(DEFECTS)
     if spec in ("none", ""):
         return []
@@ -235,17 +238,419 @@ def _conflicting_versions(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
+# ---------------------------------------------------------------- campaign tables ("campaigns" target)
+# These classes get the whole chunk (tables: events, users, orders, assign, sends, callbacks)
+# after the event and users/orders classes. They select only among the *base* rows of a table
+# (the rows present before any class ran, by position) with masks on base attributes, and they
+# never remove rows themselves: they set a drop flag that apply_defects applies at the end, so
+# the rows a class picks do not depend on which other classes are on. Each affected unit is
+# recorded in tables["_marks"] as (class, variant gidx or None, landing time): it is counted
+# (generate.py) when its landing time <= the land end, i.e. when the defect is visible in the
+# landed raw data.
+UNKNOWN_CAMPAIGN_ID = "cmp_unknown"     # written for campaign code len(ctx.camps)
+UNKNOWN_VARIANT_ID = "unknown_arm"      # written for variant code n_variants
+DELIVERY_CLASSES = ["duplicate_sends", "missed_sends", "early_sends", "late_sends",
+                    "contaminated_controls"]
+MISSING_PLATFORM = 0                    # ios (world.PLATFORMS)
+
+
+def missing_platform_day(days):
+    """Day index (from the start) whose ios events missing_platform_day drops, or None."""
+    return max(8, days // 2) if days > 8 else None
+
+
+def _new_sids(c, code, k):
+    # base send ids are c * 1e8 + a counter far below 9e7
+    return c * 10 ** 8 + 9 * 10 ** 7 + code * 10 ** 5 + np.arange(k, dtype=np.int64)
+
+
+def _rows(tbl, k, **cols):
+    out = {}
+    for key, v in tbl.items():
+        if key in cols:
+            x = np.asarray(cols[key])
+            out[key] = (np.broadcast_to(x, (k,)) if x.ndim == 0 else x).astype(v.dtype)
+        else:
+            out[key] = np.zeros(k, v.dtype)
+    return out
+
+
+def _cat(tbl, block):
+    return {key: np.concatenate([tbl[key], block[key]]) for key in tbl}
+
+
+def _mark(tables, name, ts, var=None):
+    tables["_marks"].append((name, None if var is None else np.asarray(var, np.int64),
+                             np.asarray(ts, np.int64)))
+
+
+def _lookup(keys, vals, q):
+    """vals of the (unique) keys equal to q (every q must be present)."""
+    o = np.argsort(keys, kind="stable")
+    return vals[o[np.searchsorted(keys[o], q)]]
+
+
+def _camp_info(ctx):
+    camps = ctx.camps
+    nvar = np.array([len(cp["variants"]) for cp in camps], np.int64)
+    first = np.array([cp["variants"][0]["gidx"] for cp in camps], np.int64)   # control arm
+    is_ctrl = np.zeros(int(nvar.sum()), bool)
+    is_ctrl[first] = True
+    vch = np.array([0 if v["channel"] is None else {"push": 1, "sms": 2, "email": 3}[v["channel"]]
+                    for cp in camps for v in cp["variants"]], np.int64)
+    start = ctx.start_us + np.array([cp["start_day"] for cp in camps], np.int64) * DAY_US
+    window = np.array([cp["window"] for cp in camps], np.int64)
+    return dict(nvar=nvar, ctrl=first, is_ctrl=is_ctrl, vch=vch, start=start, window=window,
+                n_var=int(nvar.sum()))
+
+
+def _nb(tables, t):
+    return tables["_nbase"][t]
+
+
+def _delivery_slots(tables, ctx, c):
+    """Each base assignment (campaign x user) gets one delivery slot 0..4 from its own stream;
+    delivery class j only picks users of slot j, so the five classes affect disjoint users
+    whichever of them are on."""
+    if "_dslot" not in tables:
+        a, s = tables["assign"], tables["sends"]
+        nA, nS = _nb(tables, "assign"), _nb(tables, "sends")
+        slot = rng_for(ctx.seed, c, "_delivery_slots").integers(0, len(DELIVERY_CLASSES), nA)
+        akey = a["camp"][:nA] * 2 ** 40 + a["uid"][:nA]
+        skey = s["camp"][:nS] * 2 ** 40 + s["uid"][:nS]
+        pos = _lookup(akey, np.arange(nA), skey) if nS else np.zeros(0, np.int64)
+        tables["_dslot"] = dict(a=slot, s=slot[pos], s_at=a["at"][pos])
+    return tables["_dslot"]
+
+
+def _slot_rate(rate):
+    return rate * len(DELIVERY_CLASSES)
+
+
+# ---- A. delivery defects (on by default); exposure flags of metrics.md §5 / R41
+@register("duplicate_sends", 13, target="campaigns",
+          doc="a second `sent` row (new send_id, same campaign/variant/user/channel/scheduled_at, "
+              "sent_at + 1-30 min, no callbacks) for treatment users whose send was sent. Not "
+              "quarantined (clean sends); exposure flag duplicate")
+def _duplicate_sends(tables, rng, rate, ctx, c, code, world):
+    s, sl, nS = tables["sends"], _delivery_slots(tables, ctx, c), _nb(tables, "sends")
+    i = _pick(rng, (s["status"][:nS] == 0) & (sl["s"] == 0), _slot_rate(rate))
+    k = i.size
+    b = {key: v[i].copy() for key, v in s.items()}
+    b["sid"] = _new_sids(c, code, k)
+    b["sent"] = s["sent"][i] + rng.integers(60, 1801, k) * US
+    b["defect"][:] = code
+    tables["sends"] = _cat(s, b)
+    _mark(tables, "duplicate_sends", np.maximum(sl["s_at"][i], b["sched"]), s["var"][i])
+    return tables
+
+
+@register("missed_sends", 14, target="campaigns",
+          doc="the only send row (status failed or suppressed: no callbacks, no induced events) "
+              "of some treatment users is dropped, so they have no send row. Nothing "
+              "quarantined; exposure flag missed")
+def _missed_sends(tables, rng, rate, ctx, c, code, world):
+    s, sl, nS = tables["sends"], _delivery_slots(tables, ctx, c), _nb(tables, "sends")
+    i = _pick(rng, (s["status"][:nS] > 0) & (sl["s"] == 1), _slot_rate(rate))
+    s["drop"][i] = True
+    s["defect"][i] = code
+    _mark(tables, "missed_sends", sl["s_at"][i], s["var"][i])
+    return tables
+
+
+@register("early_sends", 15, target="campaigns",
+          doc="sent rows whose scheduled_at is moved to sent_at + 61-180 min, so sent_at < "
+              "scheduled_at - 60 min (send tolerance); sent_at and callbacks unchanged. Not "
+              "quarantined; exposure flag early")
+def _early_sends(tables, rng, rate, ctx, c, code, world):
+    s, sl, nS = tables["sends"], _delivery_slots(tables, ctx, c), _nb(tables, "sends")
+    i = _pick(rng, (s["status"][:nS] == 0) & (sl["s"] == 2), _slot_rate(rate))
+    s["sched"][i] = s["sent"][i] + rng.integers(61 * 60, 180 * 60 + 1, i.size) * US
+    s["defect"][i] = code
+    _mark(tables, "early_sends", np.maximum(sl["s_at"][i], s["sched"][i]), s["var"][i])
+    return tables
+
+
+@register("late_sends", 16, target="campaigns",
+          doc="sent rows whose scheduled_at is moved to sent_at - 61-180 min, so sent_at > "
+              "scheduled_at + 60 min; sent_at and callbacks unchanged. Not quarantined; "
+              "exposure flag late")
+def _late_sends(tables, rng, rate, ctx, c, code, world):
+    s, sl, nS = tables["sends"], _delivery_slots(tables, ctx, c), _nb(tables, "sends")
+    i = _pick(rng, (s["status"][:nS] == 0) & (sl["s"] == 3), _slot_rate(rate))
+    s["sched"][i] = s["sent"][i] - rng.integers(61 * 60, 180 * 60 + 1, i.size) * US
+    s["defect"][i] = code
+    _mark(tables, "late_sends", np.maximum(sl["s_at"][i], s["sched"][i]), s["var"][i])
+    return tables
+
+
+@register("contaminated_controls", 17, target="campaigns",
+          doc="control users get a push send (new send_id, the control's variant_id, status "
+              "sent, scheduled 5-120 min after assigned_at, sent 0-5 min later) and a "
+              "`delivered` callback only (no open/click, no induced events: the planted arm "
+              "truth stays true). Not quarantined (the user is assigned); exposure flag "
+              "contaminated")
+def _contaminated(tables, rng, rate, ctx, c, code, world):
+    a, s, cb = tables["assign"], tables["sends"], tables["callbacks"]
+    sl, nA, info = _delivery_slots(tables, ctx, c), _nb(tables, "assign"), _camp_info(ctx)
+    i = _pick(rng, info["is_ctrl"][a["var"][:nA]] & (sl["a"] == 4), _slot_rate(rate))
+    k = i.size
+    sched = a["at"][i] + rng.integers(5 * 60, 120 * 60, k) * US + rng.integers(0, US, k)
+    sent = sched + rng.integers(0, 300 * US, k)
+    sid = _new_sids(c, code, k)
+    tables["sends"] = _cat(s, _rows(s, k, sid=sid, camp=a["camp"][i], var=a["var"][i],
+                                    uid=a["uid"][i], ch=1, sched=sched, sent=sent, status=0,
+                                    reason=0, defect=code))
+    t_del = sent + rng.integers(US, 60 * US, k)
+    tables["callbacks"] = _cat(cb, _rows(cb, k, sid=sid, typ=0, t=t_del,
+                                         recv=t_del + rng.integers(0, 300 * US, k), defect=code))
+    _mark(tables, "contaminated_controls", sched, a["var"][i])
+    return tables
+
+
+# ---- B. cross-system / tracking defects (off by default; on under `all` or by name)
+@register("missing_platform_day", 18, target="campaigns", default=False,
+          doc="every event of platform ios whose event_at falls on one UTC day (day "
+              "max(8, days // 2) of the period) is dropped, duplicates and defect rows "
+              "included. Nothing quarantined; tracking-completeness volume alert (the day's "
+              "count vs the trailing 7-day median, R43-R44) and, as side effects, register "
+              "events / purchase events of that day missing in the cross-system checks")
+def _missing_platform_day(tables, rng, rate, ctx, c, code, world):
+    x = missing_platform_day(ctx.days)
+    if x is None:
+        return tables
+    ev = tables["events"]
+    m = (ev["plat"] == MISSING_PLATFORM) & ((ev["t"] - ctx.start_us) // DAY_US == x)
+    tables["_drop_ev"] |= m
+    _mark(tables, "missing_platform_day", ev["recv"][m])
+    return tables
+
+
+def _induced_app_opens(tables):
+    ev, nE = tables["events"], _nb(tables, "events")
+    i = np.flatnonzero((ev["name"][:nE] == EV["app_open"]) & (ev["pk"][:nE] == P_APP_OPEN_SEND))
+    return i, ev["pb"][i]
+
+
+@register("clicks_without_app_open", 19, target="campaigns", default=False, scale=5.0,
+          doc="for some `clicked` callbacks the induced app_open (properties source=<channel>, "
+              "send_id) is dropped (all its copies). Count = clicks. Nothing quarantined; "
+              "cross-system check clicks followed by an app_open within click_to_open_minutes "
+              "(R45)")
+def _clicks_without_open(tables, rng, rate, ctx, c, code, world):
+    cb, ev, nC = tables["callbacks"], tables["events"], _nb(tables, "callbacks")
+    i = _pick(rng, cb["typ"][:nC] == 2, rate)
+    sids = cb["sid"][i]
+    ao, ao_sid = _induced_app_opens(tables)
+    tables["_drop_ev"] |= ((ev["name"] == EV["app_open"]) & (ev["pk"] == P_APP_OPEN_SEND)
+                           & np.isin(ev["pb"], sids))
+    cb["defect"][i] = code
+    ao_recv = ev["recv"][_lookup(ao_sid, ao, sids)] if i.size else np.zeros(0, np.int64)
+    _mark(tables, "clicks_without_app_open", np.maximum(cb["recv"][i], ao_recv))
+    return tables
+
+
+def _purchase_recv(tables, oids):
+    ev, nE = tables["events"], _nb(tables, "events")
+    p = np.flatnonzero((ev["name"][:nE] == EV["purchase"]) & (ev["pk"][:nE] == P_PURCHASE))
+    return ev["recv"][_lookup(ev["pa"][p], p, oids)] if oids.size else np.zeros(0, np.int64)
+
+
+@register("purchases_without_order", 20, target="campaigns", default=False,
+          doc="some orders (even order_id, every version) are dropped from orders, so their "
+              "purchase event has an order_id without an orders row. Count = purchase events "
+              "(distinct event_id). Nothing quarantined; cross-system check purchase events "
+              "with an order (R45)")
+def _purchases_without_order(tables, rng, rate, ctx, c, code, world):
+    o, nO = tables["orders"], _nb(tables, "orders")
+    i = _pick(rng, (o["status"][:nO] == 0) & (o["oid"][:nO] % 2 == 0), rate)
+    oids = o["oid"][i]
+    tables["_drop_ord"] |= np.isin(o["oid"], oids)
+    _mark(tables, "purchases_without_order", _purchase_recv(tables, oids))
+    return tables
+
+
+@register("orders_without_purchase", 21, target="campaigns", default=False,
+          doc="the purchase event (all its copies) of some paid orders is dropped (orders with "
+              "an odd order_id, a single version (status paid) and no coupon). Count = orders. "
+              "Nothing quarantined; cross-system check paid orders with a purchase event (R45)")
+def _orders_without_purchase(tables, rng, rate, ctx, c, code, world):
+    o, ev, nO = tables["orders"], tables["events"], _nb(tables, "orders")
+    oid = o["oid"][:nO]
+    u, cnt = np.unique(oid, return_counts=True)
+    single = np.isin(oid, u[cnt == 1])
+    i = _pick(rng, single & (o["status"][:nO] == 0) & (oid % 2 == 1) & (o["var"][:nO] < 0), rate)
+    oids = oid[i]
+    ts = np.maximum(o["updated"][i], _purchase_recv(tables, oids))
+    tables["_drop_ev"] |= ((ev["name"] == EV["purchase"]) & (ev["pk"] == P_PURCHASE)
+                           & np.isin(ev["pa"], oids))
+    _mark(tables, "orders_without_purchase", ts)
+    return tables
+
+
+@register("callbacks_without_send", 22, target="campaigns", default=False,
+          doc="copies of callbacks under a send_id that does not exist in message_sends. "
+              "Count = rows. Quarantined as unknown_send (int_message_events_triaged)")
+def _callbacks_without_send(tables, rng, rate, ctx, c, code, world):
+    cb, nC = tables["callbacks"], _nb(tables, "callbacks")
+    i = _pick(rng, np.ones(nC, bool), rate)
+    b = {key: v[i].copy() for key, v in cb.items()}
+    b["sid"] = _new_sids(c, code, i.size)
+    b["defect"][:] = code
+    tables["callbacks"] = _cat(cb, b)
+    _mark(tables, "callbacks_without_send", b["recv"])
+    return tables
+
+
+@register("sends_without_assignment", 23, target="campaigns", default=False,
+          doc="sent rows (a treatment arm's channel, scheduled 5-120 min after the campaign "
+              "start) for users registered before the start who have no assignment to the "
+              "campaign (and are not off-target candidates, so off_target_assignments never "
+              "assigns them); no callbacks. Count = rows. Quarantined as no_assignment "
+              "(int_message_sends_triaged)")
+def _sends_without_assignment(tables, rng, rate, ctx, c, code, world):
+    a, s = tables["assign"], tables["sends"]
+    nA, nS, info = _nb(tables, "assign"), _nb(tables, "sends"), _camp_info(ctx)
+    U = world["users"]
+    off = {k: idx for k, idx, _ in world.get("offtarget", [])}
+    blocks = []
+    for k in range(len(ctx.camps)):
+        m = int(rng.binomial(int((s["camp"][:nS] == k).sum()), rate))
+        if m == 0:
+            continue
+        at = info["start"][k]
+        ok = (U["reg_t"] < at) & ~np.isin(U["uid"], a["uid"][:nA][a["camp"][:nA] == k])
+        ok[off.get(k, np.zeros(0, np.int64))] = False
+        cand = U["uid"][ok]
+        m = min(m, cand.size)
+        who = np.sort(rng.choice(cand, m, replace=False))
+        var = info["ctrl"][k] + rng.integers(1, info["nvar"][k], m)
+        sched = at + rng.integers(5 * 60, 120 * 60, m) * US + rng.integers(0, US, m)
+        blocks.append(dict(camp=np.full(m, k), var=var, uid=who, sched=sched,
+                           sent=sched + rng.integers(0, 300 * US, m)))
+    if blocks:
+        b = {key: np.concatenate([x[key] for x in blocks]) for key in blocks[0]}
+        k = b["uid"].size
+        tables["sends"] = _cat(s, _rows(s, k, sid=_new_sids(c, code, k), camp=b["camp"],
+                                        var=b["var"], uid=b["uid"], ch=info["vch"][b["var"]],
+                                        sched=b["sched"], sent=b["sent"], status=0, reason=0,
+                                        defect=code))
+        _mark(tables, "sends_without_assignment", b["sched"])
+    return tables
+
+
+@register("duplicate_assignments", 24, target="campaigns", default=False,
+          doc="a second assignment row for an existing (campaign_id, user_id) with a later "
+              "assigned_at (1 h .. window - 1 h after the first, so inside [starts_at, "
+              "ends_at)) and a random arm of the campaign. Count = rows. Quarantined as "
+              "duplicate_assignment (int_campaign_assignments_triaged)")
+def _duplicate_assignments(tables, rng, rate, ctx, c, code, world):
+    a, nA, info = tables["assign"], _nb(tables, "assign"), _camp_info(ctx)
+    i = _pick(rng, np.ones(nA, bool), rate)
+    k = a["camp"][i]
+    at = a["at"][i] + rng.integers(3600, info["window"][k] * 86400 - 3600) * US
+    var = info["ctrl"][k] + rng.integers(0, info["nvar"][k])
+    tables["assign"] = _cat(a, _rows(a, i.size, camp=k, uid=a["uid"][i], var=var, at=at, defect=code))
+    _mark(tables, "duplicate_assignments", at)
+    return tables
+
+
+@register("unknown_campaign_assignments", 25, target="campaigns", default=False,
+          doc=f"copies of assignment rows (assigned_at + 0-60 min) with campaign_id "
+              f"'{UNKNOWN_CAMPAIGN_ID}' (half; quarantined as unknown_campaign) or, for a known "
+              f"campaign, variant_id '{UNKNOWN_VARIANT_ID}' (quarantined as unknown_variant). "
+              "Count = rows")
+def _unknown_campaign_assignments(tables, rng, rate, ctx, c, code, world):
+    a, nA, info = tables["assign"], _nb(tables, "assign"), _camp_info(ctx)
+    i = _pick(rng, np.ones(nA, bool), rate)
+    half = rng.random(i.size) < 0.5
+    at = a["at"][i] + rng.integers(0, 3600, i.size) * US
+    tables["assign"] = _cat(a, _rows(a, i.size, camp=np.where(half, len(ctx.camps), a["camp"][i]),
+                                     uid=a["uid"][i], var=np.where(half, a["var"][i], info["n_var"]),
+                                     at=at, defect=code))
+    _mark(tables, "unknown_campaign_assignments", at)
+    return tables
+
+
+@register("callbacks_out_of_order", 26, target="campaigns", default=False, scale=5.0,
+          doc="`clicked` callbacks whose event_at is moved between the send's sent_at and its "
+              "`delivered` callback (strictly before it); received_at unchanged. Only clicks "
+              "whose induced app_open is <= 25 min after delivery, so the click is still "
+              "followed by its app_open within click_to_open_minutes. Count = rows. Not "
+              "quarantined (clean callbacks); a clicked-before-delivered check")
+def _callbacks_out_of_order(tables, rng, rate, ctx, c, code, world):
+    cb, s, ev = tables["callbacks"], tables["sends"], tables["events"]
+    nC, nS = _nb(tables, "callbacks"), _nb(tables, "sends")
+    clk = np.flatnonzero(cb["typ"][:nC] == 2)
+    dl = np.flatnonzero(cb["typ"][:nC] == 0)
+    sid = cb["sid"][clk]
+    ok = np.zeros(nC, bool)
+    if clk.size:
+        ao, ao_sid = _induced_app_opens(tables)
+        t_del = cb["t"][_lookup(cb["sid"][dl], dl, sid)]
+        t_ao = ev["t"][_lookup(ao_sid, ao, sid)]
+        ok[clk] = t_ao - t_del <= 25 * 60 * US
+    i = _pick(rng, ok, rate)
+    sid = cb["sid"][i]
+    t_del = cb["t"][_lookup(cb["sid"][dl], dl, sid)] if i.size else np.zeros(0, np.int64)
+    r_del = cb["recv"][_lookup(cb["sid"][dl], dl, sid)] if i.size else np.zeros(0, np.int64)
+    sent = s["sent"][_lookup(s["sid"][:nS], np.arange(nS), sid)] if i.size else np.zeros(0, np.int64)
+    cb["t"][i] = sent + ((t_del - sent) * rng.random(i.size)).astype(np.int64)
+    cb["defect"][i] = code
+    _mark(tables, "callbacks_out_of_order", np.maximum(cb["recv"][i], r_del))
+    return tables
+
+
+@register("off_target_assignments", 27, target="campaigns", default=False,
+          doc="extra CONTROL-arm assignments (at the campaign start) of users whose observed "
+              "lifecycle state on the day before the start is active (registered for more "
+              "than 7 days and active in the last 3 days), not the campaign's target_state. "
+              "Count = rows. Not quarantined (clean assignments); exposure flag off-target. "
+              "They ARE included in the control arm's truth (n_assigned, true rates) with "
+              "their exact natural conversion probability")
+def _off_target(tables, rng, rate, ctx, c, code, world):
+    a, info, U = tables["assign"], _camp_info(ctx), world["users"]
+    off = world.get("offtarget", [])
+    if not off:
+        return tables
+    camp = np.concatenate([np.full(idx.size, k, np.int64) for k, idx, _ in off])
+    who = np.concatenate([idx for _, idx, _ in off])
+    p = np.concatenate([pn for _, _, pn in off])
+    i = _pick(rng, np.ones(camp.size, bool), rate)
+    k, var = camp[i], info["ctrl"][camp[i]]
+    at = info["start"][k]
+    tables["assign"] = _cat(a, _rows(a, i.size, camp=k, uid=U["uid"][who[i]], var=var, at=at,
+                                     defect=code))
+    for kk in np.unique(k):
+        m = k == kk
+        tables["_truth_extra"].append((int(kk), var[m], p[i][m], p[i][m]))
+    _mark(tables, "off_target_assignments", at)
+    return tables
+
+
 CODE_NAMES = {d.code: n for n, d in DEFECTS.items()}
 
 # application order: row-adding classes, then modifying classes, then duplicates
 ORDER = ["anonymous_events", "never_identified", "unknown_event_names", "before_registration",
          "unknown_users", "late", "malformed_properties", "missing_required_properties",
-         "future_events", "duplicates", "conflicting_duplicates", "conflicting_versions"]
+         "future_events", "duplicates", "conflicting_duplicates", "conflicting_versions",
+         # campaign tables and cross-system classes: they select among base rows only and drop
+         # rows at the end, so their order does not change what each picks
+         *DELIVERY_CLASSES, "missing_platform_day", "clicks_without_app_open",
+         "purchases_without_order", "orders_without_purchase", "callbacks_without_send",
+         "sends_without_assignment", "duplicate_assignments", "unknown_campaign_assignments",
+         "callbacks_out_of_order", "off_target_assignments"]
 assert sorted(ORDER) == sorted(DEFECTS)
 
 
 def apply_defects(world, tables, enabled, rate, ctx, c):
+    """tables: events, users, orders (written) and assign, sends, callbacks (copies of the
+    world's campaign arrays). Returns tables after every enabled class, rows flagged for
+    dropping removed, plus "_marks" and "_truth_extra" (see the campaigns target above)."""
+    nbase = {t: int(next(iter(v.values())).size) for t, v in tables.items()}
     ev = tables["events"]
+    tables["_marks"], tables["_truth_extra"] = [], []
+    campaign_phase = False
     for name in ORDER:
         if name not in enabled:
             continue
@@ -253,9 +658,28 @@ def apply_defects(world, tables, enabled, rate, ctx, c):
         rng = rng_for(ctx.seed, c, name)
         if d.target == "events":
             ev = d.fn(ev, rng, rate * d.scale, ctx, c, d.code, world)
-        else:
-            tables["events"] = ev
-            tables = d.fn(tables, rng, rate * d.scale, ctx, c, d.code, world)
-            ev = tables["events"]
+            continue
+        tables["events"] = ev
+        if d.target == "campaigns" and not campaign_phase:
+            campaign_phase = True
+            tables["_nbase"] = nbase
+            for t in ("assign", "sends", "callbacks"):
+                n = tables[t][next(iter(tables[t]))].size
+                tables[t]["defect"] = np.zeros(n, np.int8)
+                tables[t]["drop"] = np.zeros(n, bool)
+            tables["_drop_ev"] = np.zeros(tables["events"]["t"].size, bool)
+            tables["_drop_ord"] = np.zeros(tables["orders"]["oid"].size, bool)
+        tables = d.fn(tables, rng, rate * d.scale, ctx, c, d.code, world)
+        ev = tables["events"]
     tables["events"] = ev
+    if campaign_phase:
+        keep = ~tables.pop("_drop_ev")
+        tables["events"] = {k: v[keep] for k, v in ev.items()}
+        keep = ~tables.pop("_drop_ord")
+        tables["orders"] = {k: v[keep] for k, v in tables["orders"].items()}
+        for t in ("assign", "sends", "callbacks"):
+            keep = ~tables[t]["drop"]
+            tables[t] = {k: v[keep] for k, v in tables[t].items()}
+        for k in ("_nbase", "_dslot"):
+            tables.pop(k, None)
     return tables

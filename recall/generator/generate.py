@@ -12,7 +12,8 @@ import numpy as np
 import pyarrow as pa
 
 from . import writer as W
-from .defects import DEFECTS, apply_defects, parse_defects
+from .defects import (DEFECTS, DELIVERY_CLASSES, UNKNOWN_CAMPAIGN_ID, UNKNOWN_VARIANT_ID,
+                      apply_defects, missing_platform_day, parse_defects)
 from .expected import compute_expected
 from .schema import SCHEMAS, TABLES
 from .world import (CHANNEL_KEYS, CHANNELS, DAY_US, LAPSE, NEW_USER_DAYS, NEW_USER_LAPSE_MULT,
@@ -110,12 +111,17 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
     raw_rows = {t: 0 for t in TABLES}
     defect_counts = {n: 0 for n in DEFECTS}
     defect_counts["conflicting_versions"] = {"users": 0, "orders": 0}
+    mpd = missing_platform_day(days)
+    defect_counts["missing_platform_day"] = dict(
+        platform="ios", date=(start + dt.timedelta(days=mpd)).isoformat() if mpd is not None else None,
+        rows_dropped=0)
     code_name = {d.code: n for n, d in DEFECTS.items()}
     n_var = sum(len(cp["variants"]) for cp in ctx.camps)
     acc_n = np.zeros(n_var)
     acc_pt = np.zeros(n_var)
     acc_pn = np.zeros(n_var)
     acc_nrr = np.zeros((3, len(NRR_STATES), len(CHANNELS), days))
+    acc_dd = np.zeros((n_var, len(DELIVERY_CLASSES)), np.int64)
     camp_landed = [S0 + cp["start_day"] * DAY_US <= land_end for cp in ctx.camps]
     max_recv = None
     registered = 0
@@ -127,15 +133,26 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
         ev = w["events"]
         ev["defect"] = np.zeros(ev["t"].size, np.int8)
         tables = dict(events=ev, users=_user_rows(w["users"]),
-                      orders=_order_rows(w["orders"], np.random.default_rng([seed, 3, c]), end_period))
+                      orders=_order_rows(w["orders"], np.random.default_rng([seed, 3, c]), end_period),
+                      assign={k: v.copy() for k, v in w["assign"].items()},
+                      sends={k: v.copy() for k, v in w["sends"].items()},
+                      callbacks={k: v.copy() for k, v in w["callbacks"].items()})
         tables = apply_defects(w, tables, enabled, defect_rate, ctx, c)
         # ---- land
         ev = _sel(tables["events"], tables["events"]["recv"] <= land_end)
         us_ = _sel(tables["users"], tables["users"]["updated"] <= land_end)
         od = _sel(tables["orders"], tables["orders"]["updated"] <= land_end)
-        asg = _sel(w["assign"], w["assign"]["at"] <= land_end)
-        snd = _sel(w["sends"], w["sends"]["sched"] <= land_end)
-        cb = _sel(w["callbacks"], w["callbacks"]["recv"] <= land_end)
+        asg = _sel(tables["assign"], tables["assign"]["at"] <= land_end)
+        snd = _sel(tables["sends"], tables["sends"]["sched"] <= land_end)
+        cb = _sel(tables["callbacks"], tables["callbacks"]["recv"] <= land_end)
+        for name, var, when in tables["_marks"]:
+            landed = when <= land_end
+            if name == "missing_platform_day":
+                defect_counts[name]["rows_dropped"] += int(landed.sum())
+            else:
+                defect_counts[name] += int(landed.sum())
+            if name in DELIVERY_CLASSES:
+                np.add.at(acc_dd[:, DELIVERY_CLASSES.index(name)], var[landed], 1)
         # ---- counts
         codes, cnt = np.unique(ev["defect"], return_counts=True)
         for k, v in zip(codes, cnt):
@@ -148,7 +165,7 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
             m = int(ev["recv"].max())
             max_recv = m if max_recv is None else max(max_recv, m)
         acc_nrr += w["nrr"]
-        for k, gvar, p_tr, p_nat in w["truth"]:
+        for k, gvar, p_tr, p_nat in w["truth"] + tables["_truth_extra"]:
             if camp_landed[k]:
                 np.add.at(acc_n, gvar, 1)
                 np.add.at(acc_pt, gvar, p_tr)
@@ -172,14 +189,14 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
         W.write(t, os.path.join(out, "users", part)); raw_rows["users"] += t.num_rows
         t = W.orders_table(od, ctx.variant_coupon)
         W.write(t, os.path.join(out, "orders", part)); raw_rows["orders"] += t.num_rows
-        vid = [v["variant_id"] for cp in ctx.camps for v in cp["variants"]]
-        cid = [cp["campaign_id"] for cp in ctx.camps]
-        t = pa.Table.from_arrays([W.lookup(cid or [""], asg["camp"]), W.user_ids(asg["uid"]),
-                                  W.lookup(vid or [""], asg["var"]), W.ts(asg["at"])],
+        vid = [v["variant_id"] for cp in ctx.camps for v in cp["variants"]] + [UNKNOWN_VARIANT_ID]
+        cid = [cp["campaign_id"] for cp in ctx.camps] + [UNKNOWN_CAMPAIGN_ID]
+        t = pa.Table.from_arrays([W.lookup(cid, asg["camp"]), W.user_ids(asg["uid"]),
+                                  W.lookup(vid, asg["var"]), W.ts(asg["at"])],
                                  schema=SCHEMAS["campaign_assignments"])
         W.write(t, os.path.join(out, "campaign_assignments", part)); raw_rows["campaign_assignments"] += t.num_rows
         t = pa.Table.from_arrays([
-            W.ids("m", snd["sid"]), W.lookup(cid or [""], snd["camp"]), W.lookup(vid or [""], snd["var"]),
+            W.ids("m", snd["sid"]), W.lookup(cid, snd["camp"]), W.lookup(vid, snd["var"]),
             W.user_ids(snd["uid"]), W.lookup(W.SEND_CHANNELS, snd["ch"]), W.ts(snd["sched"]),
             W.ts(snd["sent"], snd["sent"] < 0), W.lookup(W.SEND_STATUS, snd["status"]),
             W.lookup(W.FAIL_REASONS, snd["reason"])], schema=SCHEMAS["message_sends"])
@@ -221,6 +238,7 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
 
     # ---- truth
     arms = {}
+    delivery = {}
     for k, cp in enumerate(ctx.camps):
         if not camp_landed[k]:
             continue
@@ -239,6 +257,8 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
                 rec["true_rate_minus_control_rate"] = (
                     (acc_pt[g] / nn - acc_pt[ctrl] / acc_n[ctrl]) if nn and acc_n[ctrl] else None)
             a[v["variant_id"]] = rec
+            delivery.setdefault(cp["campaign_id"], {})[v["variant_id"]] = {
+                name: int(acc_dd[g, j]) for j, name in enumerate(DELIVERY_CLASSES)}
         start_d = start + dt.timedelta(days=cp["start_day"])
         arms[cp["campaign_id"]] = dict(
             start_date=start_d.isoformat(), conversion_event=cp["conversion_event"],
@@ -257,6 +277,7 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
         lapse_hazard_new_user_multiplier=dict(multiplier=NEW_USER_LAPSE_MULT, first_days=NEW_USER_DAYS),
         natural_return_rates=_natural_return_rates(acc_nrr, start, as_of),
         defects=defect_counts,
+        delivery_defects=delivery,
     )
     if expected and as_of is not None:
         truth["expected"] = compute_expected(out, as_of)

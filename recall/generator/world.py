@@ -268,6 +268,20 @@ def simulate_chunk(ctx: Ctx, c: int):
     # treatment arm on or before d; p = P(active on d | latent state, parameters)
     NRR = np.zeros((3, len(NRR_STATES), len(CHANNELS), D))
     treat_day = np.full(n, D, np.int64)   # first day assigned to a treatment arm (D = never)
+    OFF = []  # (campaign k, off-target candidate indices, their natural conversion probability)
+
+    def p_natural(ix):
+        e = (state[ix] == 1).astype(float)
+        l = 1.0 - e
+        li, ri, pe, pb_ = lam[ix], rho[ix], p_eng[ix], pi_buy[ix]
+        for j in range(cp["window"]):
+            pd = np.minimum(1.0, pe * ctx.wk[d + j])
+            if cp["conversion_event"] == "app_open":
+                e, l = e * (1 - li) * (1 - pd), e * li + l * (1 - ri)
+            else:
+                e, l = e * (1 - li) * (1 - pd * pb_) + l * ri * (1 - pb_), e * li + l * (1 - ri)
+        return 1.0 - (e + l)
+
     send_ctr = 0
     for d in range(D):
         fl = (flip_day == d - 1) & (state == 2)
@@ -284,16 +298,12 @@ def simulate_chunk(ctx: Ctx, c: int):
             treat_day[treated] = np.minimum(treat_day[treated], d)
             at = S0 + d * DAY_US
             # natural conversion probability over the window (exact Markov chain)
-            e = (state[idx] == 1).astype(float)
-            l = 1.0 - e
-            li, ri, pe, pb_ = lam[idx], rho[idx], p_eng[idx], pi_buy[idx]
-            for j in range(cp["window"]):
-                pd = np.minimum(1.0, pe * ctx.wk[d + j])
-                if cp["conversion_event"] == "app_open":
-                    e, l = e * (1 - li) * (1 - pd), e * li + l * (1 - ri)
-                else:
-                    e, l = e * (1 - li) * (1 - pd * pb_) + l * ri * (1 - pb_), e * li + l * (1 - ri)
-            p_nat = 1.0 - (e + l)
+            p_nat = p_natural(idx)
+            # off-target candidates (no random draws; used only by the defect class
+            # off_target_assignments): registered for more than NEW_USER_DAYS days (so the
+            # lapse hazard has no new-user multiplier) and observed active in the last 3 days
+            cand = np.flatnonzero((reg_day <= d - 1 - NEW_USER_DAYS) & (d - 1 - last_obs <= 2))
+            OFF.append((k, cand, p_natural(cand)))
             p_tr = p_nat.copy()
             gvar = np.array([v["gidx"] for v in vs])[arm]
             A["camp"].append(np.full(idx.size, k)); A["uid"].append(uid[idx])
@@ -410,7 +420,7 @@ def simulate_chunk(ctx: Ctx, c: int):
                                       p_eng, mu_sess, pi_buy, has_dev2, dev2_start, dev2_plat,
                                       ver_lag, off)
     return dict(users=U, events=events, orders=order_rows, assign=assign, sends=sends,
-                callbacks=cbs, truth=TR, nrr=NRR)
+                callbacks=cbs, truth=TR, nrr=NRR, offtarget=OFF)
 
 
 def _version(day, plat, lag):
