@@ -21,6 +21,10 @@
         'send_tolerance_minutes': [0, 10080],
         'late_tolerance_days': [0, 365],
         'click_to_open_minutes': [1, 10080],
+        'volume_baseline_days': [1, 365],
+        'volume_min_baseline_count': [0, 1000000000],
+        'volume_missing_day_min_baseline_count': [0, 1000000000],
+        'dq_min_denominator_count': [1, 1000000000],
     } -%}
     {%- set ratios = {
         'value_high_share': [0, 1],
@@ -46,6 +50,29 @@
               or value < bounds[0] or value > bounds[1] -%}
             {{ recall_var_error(name, 'a number from ' ~ bounds[0] ~ ' to '
                 ~ bounds[1], value) }}
+        {%- endif -%}
+    {%- endfor -%}
+
+    {#- Thresholds of the daily data-quality checks: shares in [0, 1], the
+        error threshold beyond the warn threshold (recall_quality_checks). -#}
+    {%- for check in recall_quality_checks() -%}
+        {%- set warn_name = 'dq_' ~ check.name ~ '_warn_share' -%}
+        {%- set error_name = 'dq_' ~ check.name ~ '_error_share' -%}
+        {%- for name in [warn_name, error_name] -%}
+            {%- set value = var(name) -%}
+            {%- if value is not number or value is boolean
+                  or value < 0 or value > 1 -%}
+                {{ recall_var_error(name, 'a share from 0 to 1', value) }}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if check.direction == 'at_least'
+              and var(error_name) > var(warn_name) -%}
+            {{ recall_var_error(error_name, 'at most ' ~ warn_name ~ ' ('
+                ~ var(warn_name) ~ ')', var(error_name)) }}
+        {%- elif check.direction == 'at_most'
+              and var(error_name) < var(warn_name) -%}
+            {{ recall_var_error(error_name, 'at least ' ~ warn_name ~ ' ('
+                ~ var(warn_name) ~ ')', var(error_name)) }}
         {%- endif -%}
     {%- endfor -%}
 

@@ -1,0 +1,488 @@
+{#-
+    One row per data-quality check x day x slice (metrics.md §5, §6, rulings
+    R45): a numerator over a denominator, the share, the check's thresholds
+    (vars dq_<check>_warn_share and dq_<check>_error_share, directions in
+    recall_quality_checks) and the status the alert stream reads. Days run to
+    as_of_date.
+-#}
+{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set volume_checks = [
+    ['identified_events', 'identified_count', 'event_count'],
+    ['late_events', 'late_count', 'event_count'],
+    ['events_missing_required_property', 'missing_property_count',
+        'event_count'],
+    ['duplicate_event_rows', 'duplicate_count', 'event_row_count'],
+] -%}
+
+with
+
+orders as (
+
+    select
+        order_id,
+        ordered_at,
+        status,
+        row_status
+
+    from {{ ref('int_order_versions_triaged') }}
+    where row_status <> 'quarantined'
+
+),
+
+events as (
+
+    select
+        event_name,
+        user_id,
+        event_date,
+        order_id,
+        quarantine_reason,
+        is_clean
+
+    from {{ ref('int_events_cleaned') }}
+
+),
+
+quarantined_event_rows as (
+
+    select
+        event_at,
+        landing_date,
+        quarantine_reason
+
+    from {{ ref('int_event_rows_triaged') }}
+    where row_status = 'quarantined'
+
+),
+
+volumes as (
+
+    select
+        date_day,
+        platform,
+        event_count,
+        identified_count,
+        late_count,
+        missing_property_count,
+        duplicate_count,
+        quarantined_count
+
+    from {{ ref('int_tracking_volumes_counted') }}
+
+),
+
+clicks as (
+
+    select
+        click_date,
+        is_followed_by_app_open
+
+    from {{ ref('int_message_clicks_followed') }}
+
+),
+
+users as (
+
+    select
+        user_id,
+        registration_date
+
+    from {{ ref('int_users_current') }}
+
+),
+
+callbacks as (
+
+    select
+        event_at,
+        received_at,
+        row_status,
+        quarantine_reason
+
+    from {{ ref('int_message_events_triaged') }}
+    where row_status <> 'duplicate'
+
+),
+
+sends as (
+
+    select
+        scheduled_at,
+        sent_at,
+        row_status,
+        quarantine_reason
+
+    from {{ ref('int_message_sends_triaged') }}
+    where row_status <> 'duplicate'
+
+),
+
+assignments as (
+
+    select
+        campaign_id,
+        assigned_at,
+        quarantine_reason
+
+    from {{ ref('int_campaign_assignments_triaged') }}
+
+),
+
+purchase_events as (
+
+    select
+        events.event_date,
+        events.order_id
+
+    from events
+    where
+        events.is_clean
+        and events.event_name = 'purchase'
+
+),
+
+purchase_event_orders as (
+
+    select distinct purchase_events.order_id
+    from purchase_events
+    where purchase_events.order_id is not null
+
+),
+
+known_orders as (
+
+    select distinct orders.order_id
+    from orders
+
+),
+
+paid_orders_matched as (
+
+    select
+        'paid_orders_with_purchase_event' as check_name,
+        {{ recall_local_date('orders.ordered_at') }} as date_day,
+        'all' as slice,
+        count(purchase_event_orders.order_id) as numerator_count,
+        count(*) as denominator_count
+
+    from orders
+    left join purchase_event_orders
+        on orders.order_id = purchase_event_orders.order_id
+    where
+        orders.row_status = 'clean'
+        and orders.status = 'paid'
+    group by {{ recall_local_date('orders.ordered_at') }}
+
+),
+
+purchase_events_matched as (
+
+    select
+        'purchase_events_with_order' as check_name,
+        purchase_events.event_date as date_day,
+        'all' as slice,
+        count(known_orders.order_id) as numerator_count,
+        count(*) as denominator_count
+
+    from purchase_events
+    left join known_orders
+        on purchase_events.order_id = known_orders.order_id
+    group by purchase_events.event_date
+
+),
+
+clicks_matched as (
+
+    select
+        'clicks_followed_by_app_open' as check_name,
+        clicks.click_date as date_day,
+        'all' as slice,
+        count(case when clicks.is_followed_by_app_open then 1 end)
+            as numerator_count,
+        count(*) as denominator_count
+
+    from clicks
+    group by clicks.click_date
+
+),
+
+register_events as (
+
+    select distinct events.user_id
+    from events
+    where
+        events.is_clean
+        and events.event_name = 'register'
+        and events.user_id is not null
+
+),
+
+registrations_matched as (
+
+    select
+        'users_with_register_event' as check_name,
+        users.registration_date as date_day,
+        'all' as slice,
+        count(register_events.user_id) as numerator_count,
+        count(*) as denominator_count
+
+    from users
+    left join register_events
+        on users.user_id = register_events.user_id
+    group by users.registration_date
+
+),
+
+platform_days as (
+
+    select
+        volumes.date_day,
+        volumes.platform,
+        sum(volumes.event_count) as event_count,
+        sum(volumes.identified_count) as identified_count,
+        sum(volumes.late_count) as late_count,
+        sum(volumes.missing_property_count) as missing_property_count,
+        sum(volumes.duplicate_count) as duplicate_count,
+        sum(volumes.event_count + volumes.duplicate_count)
+            as event_row_count
+
+    from volumes
+    group by
+        volumes.date_day,
+        volumes.platform
+
+),
+
+{% for check_name, numerator, denominator in volume_checks %}
+
+{{ check_name }}_measured as (
+
+    select
+        '{{ check_name }}' as check_name,
+        platform_days.date_day,
+        platform_days.platform as slice,
+        platform_days.{{ numerator }} as numerator_count,
+        platform_days.{{ denominator }} as denominator_count
+
+    from platform_days
+
+),
+
+{% endfor %}
+
+event_row_days as (
+
+    select
+        volumes.date_day,
+        sum(volumes.event_count + volumes.quarantined_count)
+            as event_row_count
+
+    from volumes
+    group by volumes.date_day
+
+),
+
+quarantine_reasons as (
+
+    select
+        coalesce(
+            {{ recall_local_date('quarantined_event_rows.event_at') }},
+            quarantined_event_rows.landing_date
+        ) as date_day,
+        quarantined_event_rows.quarantine_reason
+
+    from quarantined_event_rows
+    union all
+    select
+        events.event_date as date_day,
+        events.quarantine_reason
+
+    from events
+    where not events.is_clean
+
+),
+
+quarantine_reasons_counted as (
+
+    select
+        'quarantined_event_rows' as check_name,
+        quarantine_reasons.date_day,
+        quarantine_reasons.quarantine_reason as slice,
+        count(*) as numerator_count,
+        max(event_row_days.event_row_count) as denominator_count
+
+    from quarantine_reasons
+    inner join event_row_days
+        on quarantine_reasons.date_day = event_row_days.date_day
+    group by
+        quarantine_reasons.date_day,
+        quarantine_reasons.quarantine_reason
+
+),
+
+callbacks_counted as (
+
+    select
+        'callbacks_without_send' as check_name,
+        {{ recall_local_date(
+            'coalesce(callbacks.event_at, callbacks.received_at)') }}
+            as date_day,
+        'all' as slice,
+        count(
+            case when callbacks.quarantine_reason = 'unknown_send' then 1 end
+        ) as numerator_count,
+        count(*) as denominator_count
+
+    from callbacks
+    group by {{ recall_local_date(
+        'coalesce(callbacks.event_at, callbacks.received_at)') }}
+
+),
+
+sends_counted as (
+
+    select
+        'sends_without_assignment' as check_name,
+        {{ recall_local_date('coalesce(sends.sent_at, sends.scheduled_at)') }}
+            as date_day,
+        'all' as slice,
+        count(
+            case when sends.quarantine_reason = 'no_assignment' then 1 end
+        ) as numerator_count,
+        count(*) as denominator_count
+
+    from sends
+    group by {{ recall_local_date(
+        'coalesce(sends.sent_at, sends.scheduled_at)') }}
+
+),
+
+duplicate_assignments_counted as (
+
+    select
+        'duplicate_assignments' as check_name,
+        {{ recall_local_date('assignments.assigned_at') }} as date_day,
+        coalesce(assignments.campaign_id, 'unknown') as slice,
+        count(
+            case
+                when assignments.quarantine_reason = 'duplicate_assignment'
+                    then 1
+            end
+        ) as numerator_count,
+        count(*) as denominator_count
+
+    from assignments
+    group by
+        {{ recall_local_date('assignments.assigned_at') }},
+        coalesce(assignments.campaign_id, 'unknown')
+
+),
+
+unknown_campaign_assignments_counted as (
+
+    select
+        'unknown_campaign_assignments' as check_name,
+        {{ recall_local_date('assignments.assigned_at') }} as date_day,
+        'all' as slice,
+        count(
+            case
+                when assignments.quarantine_reason in (
+                        'unknown_campaign', 'unknown_variant'
+                    )
+                    then 1
+            end
+        ) as numerator_count,
+        count(*) as denominator_count
+
+    from assignments
+    group by {{ recall_local_date('assignments.assigned_at') }}
+
+),
+
+checks_unioned as (
+
+    select * from paid_orders_matched
+    union all
+    select * from purchase_events_matched
+    union all
+    select * from clicks_matched
+    union all
+    select * from registrations_matched
+    {% for check_name, numerator, denominator in volume_checks %}
+    union all
+    select * from {{ check_name }}_measured
+    {% endfor %}
+    union all
+    select * from quarantine_reasons_counted
+    union all
+    select * from callbacks_counted
+    union all
+    select * from sends_counted
+    union all
+    select * from duplicate_assignments_counted
+    union all
+    select * from unknown_campaign_assignments_counted
+
+),
+
+thresholds as (
+
+    {% for check in recall_quality_checks() %}
+    select
+        '{{ check.name }}' as check_name,
+        '{{ check.direction }}' as threshold_direction,
+        cast({{ var('dq_' ~ check.name ~ '_warn_share') }}
+            as {{ recall_type_double() }}) as warn_threshold,
+        cast({{ var('dq_' ~ check.name ~ '_error_share') }}
+            as {{ recall_type_double() }}) as error_threshold
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+shares_measured as (
+
+    select
+        checks_unioned.check_name,
+        checks_unioned.date_day,
+        checks_unioned.slice,
+        checks_unioned.numerator_count,
+        checks_unioned.denominator_count,
+        cast(checks_unioned.numerator_count as {{ recall_type_double() }})
+        / nullif(checks_unioned.denominator_count, 0) as share,
+        thresholds.threshold_direction,
+        thresholds.warn_threshold,
+        thresholds.error_threshold
+
+    from checks_unioned
+    inner join thresholds
+        on checks_unioned.check_name = thresholds.check_name
+    where checks_unioned.date_day <= {{ as_of_date }}
+
+),
+
+final as (
+
+    select
+        shares_measured.check_name,
+        shares_measured.date_day,
+        shares_measured.slice,
+        cast(shares_measured.numerator_count as {{ dbt.type_bigint() }})
+            as numerator_count,
+        cast(shares_measured.denominator_count as {{ dbt.type_bigint() }})
+            as denominator_count,
+        shares_measured.share,
+        shares_measured.threshold_direction,
+        shares_measured.warn_threshold,
+        shares_measured.error_threshold,
+        {{ recall_quality_status('shares_measured.share',
+            'shares_measured.denominator_count',
+            'shares_measured.threshold_direction',
+            'shares_measured.warn_threshold',
+            'shares_measured.error_threshold') }} as status
+
+    from shares_measured
+
+)
+
+select * from final
