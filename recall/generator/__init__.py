@@ -44,7 +44,15 @@ natural_return_rates   {state (silent, churned): {channel (null -> "unknown"): {
                         expected_returns, variance, rate}}}: the observable natural return
                         rate (below); rate is null when user_days is 0
 defects                {class: landed rows added/affected; conflicting_versions:
-                        {users: rows, orders: rows}} (0 for disabled classes)
+                        {users: rows, orders: rows}} (0 for disabled classes). The delivery
+                        classes (duplicate_sends, missed_sends, early_sends, late_sends,
+                        contaminated_controls) count affected users (campaign x user, one
+                        delivery class at most per pair): each equals the warehouse's exposure
+                        flag count. missing_platform_day: {platform, date: "YYYY-MM-DD",
+                        rows_dropped: landed event rows dropped} (rows_dropped 0 when off).
+                        Other campaign classes: see the unit of each in defects.py
+delivery_defects       {campaign_id: {variant_id: {delivery class: users}}}: the delivery
+                        classes per arm, every landed campaign and variant, zeros included
 expected               oracle figures (expected.py): clean_events, duplicate_rows_removed,
                        daily_active_users {date: n} (first registration date .. as_of_date),
                        active_user_days, credited_event_count (all clean events, any name,
@@ -88,5 +96,12 @@ warehouse estimate R / user_days should match within z x sqrt(variance) / user_d
 day, so the warehouse's user_days may differ very slightly.
 
 Defects (defects.py): registry DEFECTS, each class a function with its own random stream;
-see that module for the classes and how to add one.
+see that module for the classes and how to add one. `--defects default` enables the classes
+registered with default=True: the event, users/orders and campaign delivery classes; the
+cross-system / tracking classes (missing_platform_day, clicks_without_app_open,
+purchases_without_order, orders_without_purchase, callbacks_without_send,
+sends_without_assignment, duplicate_assignments, unknown_campaign_assignments,
+callbacks_out_of_order, off_target_assignments) are on only under `all` or by name. No
+class changes the arm truth except off_target_assignments, whose extra control users are
+included in the control arm's n_assigned and true rates (exact natural probability).
 """

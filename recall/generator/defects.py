@@ -6,6 +6,25 @@ class on or off never changes the base world nor any other class. Event rows car
 `defect` code: added rows get their class code, modified rows are chosen only among
 pristine rows (defect == 0) and get the code, so every landed defect row is counted once.
 Users and orders rows carry the same kind of code.
+
+Targets: "events" classes get the events arrays; "users_orders" classes the tables dict;
+"campaigns" classes (campaign delivery and cross-system classes, see the section below) the
+whole chunk including the campaign arrays assign / sends / callbacks, after all other classes.
+Defect.default: on under --defects default (False: only under `all` or when named).
+
+Quarantine reason (models/intermediate/campaigns/*_triaged.sql) or check of each campaign class:
+  duplicate_sends, missed_sends, early_sends, late_sends, contaminated_controls
+      none (clean rows); exposure flags duplicate / missed / early / late / contaminated (R41)
+  missing_platform_day       none; tracking-completeness volume alert (R43-R44)
+  clicks_without_app_open    none; click -> app_open check (R45)
+  purchases_without_order    none; purchase events with an order (R45)
+  orders_without_purchase    none; paid orders with a purchase event (R45)
+  callbacks_without_send     message_events: unknown_send
+  sends_without_assignment   message_sends: no_assignment
+  duplicate_assignments      campaign_assignments: duplicate_assignment
+  unknown_campaign_assignments  campaign_assignments: unknown_campaign / unknown_variant
+  callbacks_out_of_order     none (clean callbacks); clicked-before-delivered check
+  off_target_assignments     none (clean control assignments); exposure flag off-target
 """
 from __future__ import annotations
 
