@@ -22,5 +22,13 @@
         {'name': 'sends_without_assignment', 'direction': 'at_most'},
         {'name': 'duplicate_assignments', 'direction': 'at_most'},
         {'name': 'unknown_campaign_assignments', 'direction': 'at_most'},
+        {'name': 'callbacks_out_of_order', 'direction': 'at_most'},
+        {'name': 'duplicate_sends', 'direction': 'at_most'},
+        {'name': 'missed_sends', 'direction': 'at_most'},
+        {'name': 'early_sends', 'direction': 'at_most'},
+        {'name': 'late_sends', 'direction': 'at_most'},
+        {'name': 'failed_sends', 'direction': 'at_most'},
+        {'name': 'contaminated_controls', 'direction': 'at_most'},
+        {'name': 'off_target_assignments', 'direction': 'at_most'},
     ]) -}}
 {% endmacro %}

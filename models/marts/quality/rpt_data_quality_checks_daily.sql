@@ -13,6 +13,18 @@
         'event_count'],
     ['duplicate_event_rows', 'duplicate_count', 'event_row_count'],
 ] -%}
+{#- Send-operation checks per campaign x arm (metrics.md §5, rulings R41):
+    name, numerator, denominator and the arms judged. -#}
+{%- set delivery_checks = [
+    ['duplicate_sends', 'duplicate_count', 'sent_users_count', 'treatment'],
+    ['missed_sends', 'missed_count', 'assigned_count', 'treatment'],
+    ['early_sends', 'early_count', 'sent_users_count', 'treatment'],
+    ['late_sends', 'late_count', 'sent_users_count', 'treatment'],
+    ['failed_sends', 'failed_count', 'send_attempt_count', 'treatment'],
+    ['contaminated_controls', 'contaminated_count', 'assigned_count',
+        'control'],
+    ['off_target_assignments', 'off_target_count', 'assigned_count', 'all'],
+] -%}
 
 with
 
@@ -94,6 +106,8 @@ users as (
 callbacks as (
 
     select
+        send_id,
+        event_type,
         event_at,
         received_at,
         row_status,
@@ -125,6 +139,38 @@ assignments as (
         quarantine_reason
 
     from {{ ref('int_campaign_assignments_triaged') }}
+
+),
+
+campaigns as (
+
+    select
+        campaign_id,
+        starts_at
+
+    from {{ ref('int_campaigns_triaged') }}
+    where row_status = 'clean'
+
+),
+
+delivery as (
+
+    select
+        campaign_id,
+        variant_id,
+        is_control,
+        assigned_count,
+        send_attempt_count,
+        sent_users_count,
+        failed_count,
+        duplicate_count,
+        missed_count,
+        early_count,
+        late_count,
+        contaminated_count,
+        off_target_count
+
+    from {{ ref('rpt_campaign_delivery_quality') }}
 
 ),
 
@@ -357,6 +403,44 @@ sends_counted as (
 
 ),
 
+deliveries_first as (
+
+    select
+        callbacks.send_id,
+        min(callbacks.event_at) as delivered_at
+
+    from callbacks
+    where
+        callbacks.row_status = 'clean'
+        and callbacks.event_type = 'delivered'
+    group by callbacks.send_id
+
+),
+
+callbacks_ordered as (
+
+    select
+        'callbacks_out_of_order' as check_name,
+        {{ recall_local_date('callbacks.event_at') }} as date_day,
+        'all' as slice,
+        count(
+            case
+                when callbacks.event_at < deliveries_first.delivered_at
+                    then 1
+            end
+        ) as numerator_count,
+        count(*) as denominator_count
+
+    from callbacks
+    inner join deliveries_first
+        on callbacks.send_id = deliveries_first.send_id
+    where
+        callbacks.row_status = 'clean'
+        and callbacks.event_type = 'clicked'
+    group by {{ recall_local_date('callbacks.event_at') }}
+
+),
+
 duplicate_assignments_counted as (
 
     select
@@ -399,6 +483,42 @@ unknown_campaign_assignments_counted as (
 
 ),
 
+arms_dated as (
+
+    select
+        delivery.*,
+        {{ recall_local_date('campaigns.starts_at') }} as date_day,
+        {{ dbt.concat(['delivery.campaign_id', "'/'",
+            'delivery.variant_id']) }} as slice
+
+    from delivery
+    inner join campaigns
+        on delivery.campaign_id = campaigns.campaign_id
+
+),
+
+{% for check_name, numerator, denominator, arms in delivery_checks %}
+
+{{ check_name }}_measured as (
+
+    select
+        '{{ check_name }}' as check_name,
+        arms_dated.date_day,
+        arms_dated.slice,
+        arms_dated.{{ numerator }} as numerator_count,
+        arms_dated.{{ denominator }} as denominator_count
+
+    from arms_dated
+    {% if arms == 'treatment' %}
+    where not arms_dated.is_control
+    {% elif arms == 'control' %}
+    where arms_dated.is_control
+    {% endif %}
+
+),
+
+{% endfor %}
+
 checks_unioned as (
 
     select * from paid_orders_matched
@@ -419,9 +539,15 @@ checks_unioned as (
     union all
     select * from sends_counted
     union all
+    select * from callbacks_ordered
+    union all
     select * from duplicate_assignments_counted
     union all
     select * from unknown_campaign_assignments_counted
+    {% for check_name, numerator, denominator, arms in delivery_checks %}
+    union all
+    select * from {{ check_name }}_measured
+    {% endfor %}
 
 ),
 
