@@ -591,7 +591,7 @@ def _unknown_campaign_assignments(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
-@register("callbacks_out_of_order", 26, target="campaigns", default=False, scale=5.0,
+@register("callbacks_out_of_order", 26, target="campaigns", default=False, scale=20.0,
           doc="`clicked` callbacks whose event_at is moved between the send's sent_at and its "
               "`delivered` callback (strictly before it); received_at unchanged. Only clicks "
               "whose induced app_open is <= 25 min after delivery, so the click is still "
