@@ -25,7 +25,7 @@ BENCH_DAYS ?= 180
 # warehouse of its own, so it never touches the user's warehouse.
 LINT_DIR := target/lint
 
-.PHONY: venv demo-data build test lint pytest bench docs clean
+.PHONY: venv demo-data build test lint pytest bench docs clean gate alerts
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,16 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/dbt docs generate
+
+# Landing gate: validate newly landed raw partitions (target/quality/).
+gate: $(STAMP)
+	$(BIN)/python -m recall.quality.gate --out target/quality
+
+# One JSON-line alert per failing dbt test or gate expectation; posted to
+# RECALL_ALERT_WEBHOOK_URL when set.
+alerts: $(STAMP)
+	$(BIN)/python -m recall.quality.alerts --run-results target/run_results.json \
+		--manifest target/manifest.json --gate-results target/quality/results.json
 
 clean:
 	rm -rf target logs bench data/raw

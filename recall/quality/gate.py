@@ -405,7 +405,10 @@ def run(raw: Path, out: Path, days: list[str], tables: list[str], force: bool,
                 f"load {t1 - t0:.1f}s, validate {t2 - t1:.1f}s, "
                 f"{'ok' if result.success else 'FAILED'}")
         t3 = time.perf_counter()
-        context.build_data_docs(site_names=[SITE])
+        # No GE index: building it deletes the pages of earlier runs (the ephemeral
+        # context does not know them) and it needs JavaScript from a CDN anyway;
+        # write_index writes a static one.
+        context.build_data_docs(site_names=[SITE], build_index=False)
         make_offline(docs)
         docs_seconds = time.perf_counter() - t3
         for b in batches:
