@@ -1,0 +1,236 @@
+{#-
+    One row per campaign x compared pair of arms (metrics.md §5, rulings
+    R38-R40, R42): every treatment arm against the campaign's control arm
+    (comparison `control`; campaigns without exactly one control arm get
+    none), and every pair of treatment arms with the same channel and hook
+    against the one with the lower offer_value (comparison `offer`; equal
+    offers: the smaller variant_id is the baseline). Lift, intervals and
+    p-value come from the statistics macros; a figure that would divide by
+    zero or take log(0) is null.
+
+    Cost basis: against the control it is the arm's total cost (messages +
+    rewards); against a cheaper arm it is what the arm spends beyond the
+    baseline, (cost per assigned user - baseline's) x assigned users, so
+    cost per incremental conversion prices the conversions the bigger offer
+    adds.
+-#}
+{%- set double = recall_type_double() -%}
+
+with
+
+arms as (
+
+    select
+        campaign_id,
+        variant_id,
+        is_control,
+        channel,
+        coalesce(hook_type, 'none') as hook_type,
+        coalesce(offer_value, 0) as offer_value,
+        conversion_event,
+        assigned_count,
+        converted_count,
+        sent_count,
+        message_cost,
+        reward_cost,
+        message_cost + reward_cost as total_cost,
+        gross_revenue,
+        is_window_open,
+        control_arm_count
+
+    from {{ ref('int_campaign_arms_summarised') }}
+
+),
+
+pairs_listed as (
+
+    select
+        treatment.campaign_id,
+        treatment.variant_id,
+        baseline.variant_id as baseline_variant_id,
+        'control' as comparison
+
+    from arms as treatment
+    inner join arms as baseline
+        on
+            treatment.campaign_id = baseline.campaign_id
+            and baseline.is_control
+    where
+        not treatment.is_control
+        and treatment.control_arm_count = 1
+
+    union all
+
+    select
+        treatment.campaign_id,
+        treatment.variant_id,
+        baseline.variant_id as baseline_variant_id,
+        'offer' as comparison
+
+    from arms as treatment
+    inner join arms as baseline
+        on
+            treatment.campaign_id = baseline.campaign_id
+            and treatment.channel = baseline.channel
+            and treatment.hook_type = baseline.hook_type
+            and (
+                treatment.offer_value > baseline.offer_value
+                or (
+                    treatment.offer_value = baseline.offer_value
+                    and treatment.variant_id > baseline.variant_id
+                )
+            )
+    where
+        not treatment.is_control
+        and not baseline.is_control
+
+),
+
+pairs_joined as (
+
+    select
+        pairs_listed.campaign_id,
+        pairs_listed.variant_id,
+        pairs_listed.baseline_variant_id,
+        pairs_listed.comparison,
+        treatment.conversion_event,
+        treatment.assigned_count,
+        treatment.converted_count,
+        baseline.assigned_count as baseline_assigned_count,
+        baseline.converted_count as baseline_converted_count,
+        cast(treatment.converted_count as {{ double }})
+        / nullif(treatment.assigned_count, 0) as conversion_rate,
+        cast(baseline.converted_count as {{ double }})
+        / nullif(baseline.assigned_count, 0) as baseline_conversion_rate,
+        treatment.sent_count,
+        treatment.message_cost,
+        treatment.reward_cost,
+        treatment.total_cost,
+        baseline.total_cost as baseline_total_cost,
+        cast(treatment.gross_revenue as {{ double }})
+        / nullif(treatment.assigned_count, 0) as revenue_per_assigned_user,
+        cast(baseline.gross_revenue as {{ double }})
+        / nullif(baseline.assigned_count, 0)
+            as baseline_revenue_per_assigned_user,
+        case
+            when pairs_listed.comparison = 'control'
+                then cast(treatment.total_cost as {{ double }})
+            else
+                (
+                    cast(treatment.total_cost as {{ double }})
+                    / nullif(treatment.assigned_count, 0)
+                    - cast(baseline.total_cost as {{ double }})
+                    / nullif(baseline.assigned_count, 0)
+                )
+                * treatment.assigned_count
+        end as cost_basis,
+        treatment.is_window_open or baseline.is_window_open
+            as is_window_open
+
+    from pairs_listed
+    inner join arms as treatment
+        on
+            pairs_listed.campaign_id = treatment.campaign_id
+            and pairs_listed.variant_id = treatment.variant_id
+    inner join arms as baseline
+        on
+            pairs_listed.campaign_id = baseline.campaign_id
+            and pairs_listed.baseline_variant_id = baseline.variant_id
+
+),
+
+{%- set counts = ['pairs_joined.converted_count',
+    'pairs_joined.assigned_count', 'pairs_joined.baseline_converted_count',
+    'pairs_joined.baseline_assigned_count'] %}
+
+z_measured as (
+
+    select
+        pairs_joined.*,
+        {{ recall_two_proportion_z(*counts) }} as z_statistic
+
+    from pairs_joined
+
+),
+
+{%- set counts = ['z_measured.converted_count',
+    'z_measured.assigned_count', 'z_measured.baseline_converted_count',
+    'z_measured.baseline_assigned_count'] %}
+
+lifts_measured as (
+
+    select
+        z_measured.*,
+        z_measured.conversion_rate - z_measured.baseline_conversion_rate
+            as absolute_lift,
+        {{ recall_absolute_lift_ci(*counts, bound='lower') }}
+            as absolute_lift_ci_lower,
+        {{ recall_absolute_lift_ci(*counts, bound='upper') }}
+            as absolute_lift_ci_upper,
+        z_measured.conversion_rate
+        / nullif(z_measured.baseline_conversion_rate, 0) - 1
+            as relative_lift,
+        {{ recall_relative_lift_ci(*counts, bound='lower') }}
+            as relative_lift_ci_lower,
+        {{ recall_relative_lift_ci(*counts, bound='upper') }}
+            as relative_lift_ci_upper,
+        {{ recall_two_sided_p_value('z_measured.z_statistic') }} as p_value,
+        (z_measured.conversion_rate - z_measured.baseline_conversion_rate)
+        * z_measured.assigned_count as incremental_conversions,
+        (
+            z_measured.revenue_per_assigned_user
+            - z_measured.baseline_revenue_per_assigned_user
+        )
+        * z_measured.assigned_count as incremental_revenue
+
+    from z_measured
+
+),
+
+final as (
+
+    select
+        lifts_measured.campaign_id,
+        lifts_measured.variant_id,
+        lifts_measured.baseline_variant_id,
+        lifts_measured.comparison,
+        lifts_measured.conversion_event,
+        lifts_measured.assigned_count,
+        lifts_measured.converted_count,
+        lifts_measured.conversion_rate,
+        lifts_measured.baseline_assigned_count,
+        lifts_measured.baseline_converted_count,
+        lifts_measured.baseline_conversion_rate,
+        lifts_measured.absolute_lift,
+        lifts_measured.absolute_lift_ci_lower,
+        lifts_measured.absolute_lift_ci_upper,
+        lifts_measured.relative_lift,
+        lifts_measured.relative_lift_ci_lower,
+        lifts_measured.relative_lift_ci_upper,
+        lifts_measured.z_statistic,
+        lifts_measured.p_value,
+        lifts_measured.incremental_conversions,
+        lifts_measured.sent_count,
+        lifts_measured.message_cost,
+        lifts_measured.reward_cost,
+        lifts_measured.total_cost,
+        lifts_measured.baseline_total_cost,
+        lifts_measured.cost_basis,
+        case
+            when lifts_measured.incremental_conversions > 0
+                then
+                    lifts_measured.cost_basis
+                    / lifts_measured.incremental_conversions
+        end as cost_per_incremental_conversion,
+        lifts_measured.revenue_per_assigned_user,
+        lifts_measured.baseline_revenue_per_assigned_user,
+        lifts_measured.incremental_revenue,
+        (lifts_measured.incremental_revenue - lifts_measured.cost_basis)
+        / nullif(lifts_measured.cost_basis, 0) as roi,
+        lifts_measured.is_window_open
+
+    from lifts_measured
+
+)
+
+select * from final
