@@ -445,8 +445,8 @@ duplicate_assignments_counted as (
 
     select
         'duplicate_assignments' as check_name,
-        {{ recall_local_date('assignments.assigned_at') }} as date_day,
-        coalesce(assignments.campaign_id, 'unknown') as slice,
+        {{ recall_local_date('campaigns.starts_at') }} as date_day,
+        campaigns.campaign_id as slice,
         count(
             case
                 when assignments.quarantine_reason = 'duplicate_assignment'
@@ -456,9 +456,11 @@ duplicate_assignments_counted as (
         count(*) as denominator_count
 
     from assignments
+    inner join campaigns
+        on assignments.campaign_id = campaigns.campaign_id
     group by
-        {{ recall_local_date('assignments.assigned_at') }},
-        coalesce(assignments.campaign_id, 'unknown')
+        {{ recall_local_date('campaigns.starts_at') }},
+        campaigns.campaign_id
 
 ),
 
