@@ -25,7 +25,7 @@ BENCH_DAYS ?= 180
 # warehouse of its own, so it never touches the user's warehouse.
 LINT_DIR := target/lint
 
-.PHONY: venv demo-data build test lint pytest bench docs clean gate alerts
+.PHONY: venv demo-data build test lint pytest bench docs clean gate alerts pipeline
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,15 @@ gate: $(STAMP)
 # One JSON-line alert per failing dbt test or gate expectation; posted to
 # RECALL_ALERT_WEBHOOK_URL when set.
 alerts: $(STAMP)
+	$(BIN)/python -m recall.quality.alerts --run-results target/run_results.json \
+		--manifest target/manifest.json --gate-results target/quality/results.json
+
+# A scheduled load: gate, build, alerts. The gate and a failing dbt test do
+# not stop the run; the alert command's exit code is the pipeline's.
+pipeline: demo-data
+	mkdir -p "$(dir $(RECALL_DB_PATH))"
+	-$(BIN)/python -m recall.quality.gate --out target/quality
+	-$(BIN)/dbt build
 	$(BIN)/python -m recall.quality.alerts --run-results target/run_results.json \
 		--manifest target/manifest.json --gate-results target/quality/results.json
 
