@@ -75,8 +75,8 @@ clicks_matched as (
     left join app_opens
         on
             clicks_joined_to_sends.send_id = app_opens.send_id
-            and app_opens.event_at >= clicks_joined_to_sends.clicked_at
-            and app_opens.event_at <= clicks_joined_to_sends.open_deadline_at
+            and clicks_joined_to_sends.clicked_at <= app_opens.event_at
+            and clicks_joined_to_sends.open_deadline_at >= app_opens.event_at
     group by clicks_joined_to_sends.message_event_id
 
 ),

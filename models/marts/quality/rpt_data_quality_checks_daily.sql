@@ -559,10 +559,8 @@ thresholds as (
     select
         '{{ check.name }}' as check_name,
         '{{ check.direction }}' as threshold_direction,
-        cast({{ var('dq_' ~ check.name ~ '_warn_share') }}
-            as {{ recall_type_double() }}) as warn_threshold,
-        cast({{ var('dq_' ~ check.name ~ '_error_share') }}
-            as {{ recall_type_double() }}) as error_threshold
+        {{ var('dq_' ~ check.name ~ '_warn_share') }} as warn_threshold,
+        {{ var('dq_' ~ check.name ~ '_error_share') }} as error_threshold
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -577,10 +575,12 @@ shares_measured as (
         checks_unioned.numerator_count,
         checks_unioned.denominator_count,
         cast(checks_unioned.numerator_count as {{ recall_type_double() }})
-        / nullif(checks_unioned.denominator_count, 0) as share,
+        / nullif(checks_unioned.denominator_count, 0) as share,  -- noqa: RF04
         thresholds.threshold_direction,
-        thresholds.warn_threshold,
-        thresholds.error_threshold
+        cast(thresholds.warn_threshold as {{ recall_type_double() }})
+            as warn_threshold,
+        cast(thresholds.error_threshold as {{ recall_type_double() }})
+            as error_threshold
 
     from checks_unioned
     inner join thresholds

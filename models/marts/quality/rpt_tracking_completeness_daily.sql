@@ -123,9 +123,9 @@ baselines_measured as (
         on
             cells_counted.platform = earlier_cells.platform
             and cells_counted.event_name = earlier_cells.event_name
-            and earlier_cells.date_day < cells_counted.date_day
-            and earlier_cells.date_day >= {{ recall_add_days(
-                'cells_counted.date_day', -baseline_days) }}
+            and cells_counted.date_day > earlier_cells.date_day
+            and {{ recall_add_days('cells_counted.date_day',
+                -baseline_days) }} <= earlier_cells.date_day
     where cells_counted.earlier_day_count >= {{ baseline_days }}
     group by
         cells_counted.date_day,
