@@ -18,7 +18,12 @@ Sources
 Alert line fields (ALERT_FIELDS): source (dbt | gate), check, check_type, severity,
 status, table, column, partition, slice, failures, observed, threshold, message,
 link (dbt: the relation holding the stored failing rows, when the test stores
-failures; gate: the Data Docs page, a path), unique_id (dbt node id).
+failures; gate: the Data Docs page, a path), unique_id (dbt node id), where
+(dbt tests that store failures, read from the warehouse file given by --db,
+default $RECALL_DB_PATH: up to five failing rows' day, slice, platform, event
+name, campaign and arm, share and status), failing_rows (their number).
+partition and slice, when the test's meta does not give them, come from the
+first of those rows.
 
 Webhook: when --webhook-url or RECALL_ALERT_WEBHOOK_URL is set and there are
 alerts, they are POSTed as a Slack-compatible JSON payload {"text", "blocks"}:
@@ -41,7 +46,11 @@ from pathlib import Path
 
 ALERT_FIELDS = ["source", "check", "check_type", "severity", "status", "table", "column",
                 "partition", "slice", "failures", "observed", "threshold", "message",
-                "link", "unique_id"]
+                "link", "unique_id", "where", "failing_rows"]
+# Columns of stored failing rows that say where a check failed, and how badly.
+WHERE_COLUMNS = ["date_day", "check_name", "slice", "platform", "event_name",
+                 "campaign_id", "variant_id", "share", "volume_ratio", "status"]
+WHERE_ROWS = 5
 WEBHOOK_ENV = "RECALL_ALERT_WEBHOOK_URL"
 ALERTING_STATUSES = {"warn", "fail", "error"}
 
@@ -125,8 +134,69 @@ def dbt_alerts(run_results: dict, manifest: dict, rr_path, mf_path) -> list[dict
             "message": result.get("message"),
             "link": result.get("relation_name"),
             "unique_id": uid,
+            "where": None,
+            "failing_rows": None,
         })
     return out
+
+
+def _relation_parts(relation: str) -> list[str]:
+    """'"db"."schema"."name"' -> ['db', 'schema', 'name'] (quotes dropped)."""
+    parts, current, quoted = [], "", False
+    for ch in relation:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "." and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return parts + [current]
+
+
+def add_stored_failures(alerts: list[dict], db_path: str | None) -> None:
+    """Say where each stored-failure test failed: read its failing rows from
+    the warehouse file (read-only). Alerts without a stored relation, or when
+    the file is missing, keep where = None."""
+    if not db_path or not Path(db_path).exists():
+        return
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        for alert in alerts:
+            if alert["source"] != "dbt" or not alert["link"]:
+                continue
+            schema, name = _relation_parts(str(alert["link"]))[-2:]
+            table = f'"{schema}"."{name}"'
+            try:
+                columns = [row[0] for row in con.execute(
+                    f"select column_name from information_schema.columns "
+                    f"where table_schema = ? and table_name = ? "
+                    f"order by ordinal_position", [schema, name]).fetchall()]
+                if not columns:
+                    continue
+                keep = [c for c in WHERE_COLUMNS if c in columns]
+                alert["failing_rows"] = con.execute(
+                    f"select count(*) from {table}").fetchone()[0]
+                if not keep:
+                    continue
+                order = ", ".join(f'"{c}"' for c in keep)
+                rows = con.execute(
+                    f"select {order} from {table} order by {order} "
+                    f"limit {WHERE_ROWS}").fetchall()
+            except duckdb.Error:
+                continue
+            alert["where"] = [{c: (v if isinstance(v, (int, float, str)) or v is None
+                                   else str(v)) for c, v in zip(keep, row)}
+                              for row in rows]
+            first = alert["where"][0] if alert["where"] else {}
+            if alert["partition"] is None and first.get("date_day"):
+                alert["partition"] = first["date_day"]
+            if alert["slice"] is None:
+                alert["slice"] = first.get("slice") or first.get("platform")
+    finally:
+        con.close()
 
 
 # ------------------------------------------------------------------ gate
@@ -160,6 +230,8 @@ def gate_alerts(gate: dict, path: Path) -> list[dict]:
             "message": r.get("exception") or r.get("rule"),
             "link": str(base / docs) if docs else None,
             "unique_id": None,
+            "where": None,
+            "failing_rows": failures,
         })
     return out
 
@@ -210,6 +282,9 @@ def main(argv=None) -> int:
     p.add_argument("--run-results", default="target/run_results.json")
     p.add_argument("--manifest", default="target/manifest.json")
     p.add_argument("--gate-results", default="target/quality/results.json")
+    p.add_argument("--db", default=os.environ.get("RECALL_DB_PATH"),
+                   help="warehouse file holding the stored failing rows "
+                        "(default $RECALL_DB_PATH)")
     p.add_argument("--no-dbt", action="store_true", help="do not read the dbt artifacts")
     p.add_argument("--no-gate", action="store_true", help="do not read the gate's results")
     p.add_argument("--webhook-url", default=os.environ.get(WEBHOOK_ENV),
@@ -230,6 +305,7 @@ def main(argv=None) -> int:
         if not a.no_dbt:
             alerts += dbt_alerts(read_json(a.run_results, "run results"),
                                  read_json(a.manifest, "manifest"), a.run_results, a.manifest)
+            add_stored_failures(alerts, a.db)
         if not a.no_gate:
             alerts += gate_alerts(read_json(a.gate_results, "gate results"), a.gate_results)
     except InputError as e:

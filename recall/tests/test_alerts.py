@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS = ["source", "check", "check_type", "severity", "status", "table", "column",
           "partition", "slice", "failures", "observed", "threshold", "message", "link",
-          "unique_id"]
+          "unique_id", "where", "failing_rows"]
 
 
 def _test_node(name, model, column, severity="ERROR", store_failures=False, meta=None,

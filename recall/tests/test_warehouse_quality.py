@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import statistics
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from recall.tests.conftest import generate, query, run_dbt
 
 WORLD = dict(users=1000, days=40, seed=5)
 SELECT = ("+rpt_data_quality_checks_daily +rpt_tracking_completeness_daily "
-          "test_name:recall_quality_check_is_ok")
+          "test_name:recall_quality_check_is_ok "
+          "+rpt_raw_row_reconciliation assert_raw_rows_reconcile")
 
 # defect class -> (the dbt test that must fire, its status: warn or fail)
 EXPECTED = {
@@ -70,6 +73,10 @@ GROUPS = {
 assert sorted(c for g, _ in GROUPS.values() for c in g) == sorted(EXPECTED)
 
 
+# world -> (exit code of the alert command, its alerts by check)
+ALERTS: dict[str, tuple[int, dict[str, dict]]] = {}
+
+
 def _build(root: Path, name: str, defects: str, rate: float | None) -> dict:
     """Generate a world, build what the checks read, return test -> status."""
     extra = ["--defects", defects, "--no-expected"]
@@ -86,6 +93,19 @@ def _build(root: Path, name: str, defects: str, rate: float | None) -> dict:
     failed = {k: v for k, v in built.items()
               if v in ("error", "skipped")}
     assert not failed, f"world {name}: nodes did not run: {failed}"
+    # Every raw row is still accounted for (clean, duplicate, superseded or
+    # quarantined), whatever the defect.
+    assert built.get("assert_raw_rows_reconcile") == "pass", name
+    # The alert command reads this run and says what fired, where and how
+    # badly (its failing rows are read from this world's warehouse).
+    proc = subprocess.run(
+        [sys.executable, "-m", "recall.quality.alerts", "--no-gate",
+         "--run-results", str(work / "target" / "run_results.json"),
+         "--manifest", str(work / "target" / "manifest.json"),
+         "--db", str(work / "w.duckdb")],
+        capture_output=True, text=True)
+    alerts = [json.loads(line) for line in proc.stdout.splitlines()]
+    ALERTS[name] = (proc.returncode, {a["check"]: a for a in alerts})
     return {k: v for k, v in built.items() if k.startswith("dq_")}
 
 
@@ -121,6 +141,41 @@ def test_check_fires_on_its_defect(check_statuses, defect):
     assert check_statuses[world][test_name] == status, (
         f"{defect}: {test_name} is {check_statuses[world][test_name]},"
         f" expected {status}")
+
+
+@pytest.mark.parametrize("defect", sorted(EXPECTED))
+def test_alert_says_what_where_and_how_bad(check_statuses, defect):
+    if defect not in DEFECTS:
+        pytest.skip(f"generator has no defect class {defect} yet")
+    world = next(g for g, (classes, _) in GROUPS.items() if defect in classes)
+    test_name, status = EXPECTED[defect]
+    code, alerts = ALERTS[world]
+    alert = alerts[test_name]
+    assert alert["severity"] == {"warn": "warn", "fail": "error"}[status]
+    # Where: the stored failing rows name the day and the slice (platform,
+    # campaign/arm, check) that failed; how bad: their share or volume.
+    assert alert["link"] and "quality_failures" in alert["link"]
+    assert alert["failing_rows"] >= 1 and alert["where"], alert
+    assert alert["partition"] is not None and alert["slice"] is not None
+    statuses = {row["status"] for row in alert["where"]}
+    if status == "warn":
+        assert statuses == {"warn"}, alert["where"]
+    else:
+        # Rows are listed in order of day and slice; an error row may come
+        # after the first five, but the stored rows hold it.
+        assert statuses <= {"warn", "error"}, alert["where"]
+    assert any(("share" in row and row["share"] is not None)
+               or "volume_ratio" in row for row in alert["where"])
+    # The scheduler learns from the exit code whether an error fired.
+    expected_code = 1 if any(s == "fail" for s in check_statuses[world].values()) \
+        else 0
+    assert code == expected_code
+
+
+def test_clean_data_raises_no_alert(check_statuses):
+    code, alerts = ALERTS["clean"]
+    assert code == 0 and not any(a["check"].startswith("dq_")
+                                 for a in alerts.values()), alerts
 
 
 # ---- the marts on the demo warehouse, against independent counts
