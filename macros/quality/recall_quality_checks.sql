@@ -18,6 +18,7 @@
         {'name': 'events_missing_required_property', 'direction': 'at_most'},
         {'name': 'duplicate_event_rows', 'direction': 'at_most'},
         {'name': 'quarantined_event_rows', 'direction': 'at_most'},
+        {'name': 'quarantined_table_rows', 'direction': 'at_most'},
         {'name': 'callbacks_without_send', 'direction': 'at_most'},
         {'name': 'sends_without_assignment', 'direction': 'at_most'},
         {'name': 'duplicate_assignments', 'direction': 'at_most'},

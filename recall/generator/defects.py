@@ -257,6 +257,23 @@ def _conflicting_versions(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
+@register("invalid_amounts", 28, target="users_orders", scale=0.5, default=False,
+          doc="a later version of a paid order with a negative gross_amount or a discount_amount "
+              "above gross_amount (1 microsecond after the version it copies); the warehouse "
+              "quarantines the row (invalid_amount) and keeps the order's previous version")
+def _invalid_amounts(tables, rng, rate, ctx, c, code, world):
+    o = tables["orders"]
+    i = _pick(rng, (o["defect"] == 0) & (o["status"] == 0), rate)
+    b = {k: v[i].copy() for k, v in o.items()}
+    negative = rng.random(i.size) < 0.5
+    b["gross"] = np.where(negative, -b["gross"], b["gross"])
+    b["disc"] = np.where(negative, b["disc"], b["gross"] + 100)
+    b["updated"] = b["updated"] + 1
+    b["defect"][:] = code
+    tables["orders"] = {k: np.concatenate([o[k], b[k]]) for k in o}
+    return tables
+
+
 # ---------------------------------------------------------------- campaign tables ("campaigns" target)
 # These classes get the whole chunk (tables: events, users, orders, assign, sends, callbacks)
 # after the event and users/orders classes. They select only among the *base* rows of a table
@@ -653,6 +670,7 @@ CODE_NAMES = {d.code: n for n, d in DEFECTS.items()}
 ORDER = ["anonymous_events", "never_identified", "unknown_event_names", "before_registration",
          "unknown_users", "late", "malformed_properties", "missing_required_properties",
          "future_events", "duplicates", "conflicting_duplicates", "conflicting_versions",
+         "invalid_amounts",
          # campaign tables and cross-system classes: they select among base rows only and drop
          # rows at the end, so their order does not change what each picks
          *DELIVERY_CLASSES, "missing_platform_day", "clicks_without_app_open",

@@ -158,8 +158,10 @@ def generate(out, users=5000, days=90, seed=42, start_date="2026-01-01", defects
         for k, v in zip(codes, cnt):
             if k:
                 defect_counts[code_name[int(k)]] += int(v)
-        defect_counts["conflicting_versions"]["users"] += int((us_["defect"] > 0).sum())
-        defect_counts["conflicting_versions"]["orders"] += int((od["defect"] > 0).sum())
+        cv, ia = DEFECTS["conflicting_versions"].code, DEFECTS["invalid_amounts"].code
+        defect_counts["conflicting_versions"]["users"] += int((us_["defect"] == cv).sum())
+        defect_counts["conflicting_versions"]["orders"] += int((od["defect"] == cv).sum())
+        defect_counts["invalid_amounts"] += int((od["defect"] == ia).sum())
         registered += int(np.unique(us_["uid"]).size)
         if ev["recv"].size:
             m = int(ev["recv"].max())

@@ -79,6 +79,12 @@ def test_missing_column_is_named(demo, workdir):
     ("{retention_days: []}",
      "Invalid value for var 'retention_days': expected a non-empty list of "
      "whole days from 1 to 3650, received []."),
+    ("{dq_late_events_warn_share: 1.5}",
+     "Invalid value for var 'dq_late_events_warn_share': expected a share "
+     "from 0 to 1, received 1.5."),
+    ("{dq_late_events_error_share: 0.01}",
+     "Invalid value for var 'dq_late_events_error_share': expected at least "
+     "dq_late_events_warn_share (0.02), received 0.01."),
     ("{feature_retention_days: [3]}",
      "Invalid value for var 'feature_retention_days': expected a non-empty "
      "list of whole days from feature_days (7) to 3650, received [3]."),

@@ -3,12 +3,9 @@ R43-R45): the marts agree with independent counts on the demo warehouse, and
 every check fires on the defect it exists for and stays silent on clean data.
 
 Each check is a dbt test (dq_<check>) whose status in run_results.json is
-pass, warn or fail. Defect worlds are tiny (1,000 users, 40 days: two
-campaigns) and build only what the checks read. To keep the suite fast,
-defect classes that touch disjoint checks share a world: the generator draws
-every class from its own random stream (and the delivery classes pick
-disjoint users), so a class lands the same rows alone or beside the others,
-and no other class of its world moves its check.
+pass, warn or fail. Each defect class gets a tiny world of its own (1,000
+users, 40 days: two campaigns) with that defect alone, and only what the
+checks read is built (two worlds at a time).
 """
 from __future__ import annotations
 
@@ -52,25 +49,33 @@ EXPECTED = {
     "duplicates": ("dq_duplicate_event_rows", "warn"),
     "unknown_event_names": ("dq_quarantined_event_rows", "warn"),
     "never_identified": ("dq_identified_events", "fail"),
+    "malformed_properties": ("dq_quarantined_event_rows", "warn"),
+    "future_events": ("dq_quarantined_event_rows", "warn"),
+    "unknown_users": ("dq_quarantined_event_rows", "fail"),
+    "conflicting_duplicates": ("dq_duplicate_event_rows", "warn"),
+    "conflicting_versions": ("dq_quarantined_table_rows", "warn"),
+    "invalid_amounts": ("dq_quarantined_table_rows", "warn"),
 }
 
-# Worlds: (defect classes, --defect-rate). A high rate where the intended
-# severity is an error (the share crosses the error threshold), a low one
-# where it is a warning (a few defective rows: past the warn threshold only).
-GROUPS = {
-    "errors": (["missing_platform_day", "clicks_without_app_open",
-                "purchases_without_order", "never_identified"], 0.2),
-    "errors_2": (["orders_without_purchase", "callbacks_out_of_order"], 0.2),
-    "warnings": (["callbacks_without_send", "duplicate_assignments",
-                  "early_sends", "late", "contaminated_controls",
-                  "unknown_event_names"], 0.02),
-    "warnings_2": (["sends_without_assignment", "missed_sends",
-                    "missing_required_properties", "duplicate_sends",
-                    "unknown_campaign_assignments"], 0.02),
-    "warnings_3": (["off_target_assignments", "late_sends"], 0.02),
-    "warnings_4": (["duplicates"], 0.1),
+# One world per defect class, with that class alone, at a --defect-rate
+# that puts the check's share past its error threshold where the intended
+# severity is an error and between the warn and error thresholds where it
+# is a warning.
+RATES = {
+    "missing_platform_day": 0.2, "clicks_without_app_open": 0.2,
+    "purchases_without_order": 0.2, "never_identified": 0.2,
+    "orders_without_purchase": 0.2, "callbacks_out_of_order": 0.2,
+    "callbacks_without_send": 0.02, "duplicate_assignments": 0.02,
+    "early_sends": 0.02, "late": 0.02, "contaminated_controls": 0.02,
+    "unknown_event_names": 0.02, "sends_without_assignment": 0.02,
+    "missed_sends": 0.02, "missing_required_properties": 0.02,
+    "duplicate_sends": 0.02, "unknown_campaign_assignments": 0.02,
+    "off_target_assignments": 0.02, "late_sends": 0.02, "duplicates": 0.1,
+    "malformed_properties": 0.05, "future_events": 0.05,
+    "unknown_users": 0.2, "conflicting_duplicates": 0.2,
+    "conflicting_versions": 0.02, "invalid_amounts": 0.02,
 }
-assert sorted(c for g, _ in GROUPS.values() for c in g) == sorted(EXPECTED)
+assert sorted(RATES) == sorted(EXPECTED)
 
 
 # world -> (exit code of the alert command, its alerts by check)
@@ -115,10 +120,9 @@ def check_statuses(tmp_path_factory) -> dict[str, dict[str, str]]:
     world, built two at a time."""
     root = tmp_path_factory.mktemp("quality")
     jobs = {"clean": ("none", None)}
-    for name, (classes, rate) in GROUPS.items():
-        present = [c for c in classes if c in DEFECTS]
-        if present:
-            jobs[name] = (",".join(present), rate)
+    for defect, rate in RATES.items():
+        if defect in DEFECTS:
+            jobs[defect] = (defect, rate)
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(_build, root, name, *job)
                    for name, job in jobs.items()}
@@ -136,7 +140,7 @@ def test_every_check_is_silent_on_clean_data(check_statuses):
 def test_check_fires_on_its_defect(check_statuses, defect):
     if defect not in DEFECTS:
         pytest.skip(f"generator has no defect class {defect} yet")
-    world = next(g for g, (classes, _) in GROUPS.items() if defect in classes)
+    world = defect
     test_name, status = EXPECTED[defect]
     assert check_statuses[world][test_name] == status, (
         f"{defect}: {test_name} is {check_statuses[world][test_name]},"
@@ -147,7 +151,7 @@ def test_check_fires_on_its_defect(check_statuses, defect):
 def test_alert_says_what_where_and_how_bad(check_statuses, defect):
     if defect not in DEFECTS:
         pytest.skip(f"generator has no defect class {defect} yet")
-    world = next(g for g, (classes, _) in GROUPS.items() if defect in classes)
+    world = defect
     test_name, status = EXPECTED[defect]
     code, alerts = ALERTS[world]
     alert = alerts[test_name]

@@ -67,6 +67,31 @@ quarantined_event_rows as (
 
 ),
 
+quarantined_table_rows as (
+
+    {% for table in ['users', 'orders', 'campaigns', 'campaign_variants',
+        'campaign_assignments', 'message_sends', 'message_events'] %}
+    select
+        source_table,
+        reason
+
+    from {{ ref('quarantine_' ~ table) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+raw_tables as (
+
+    select
+        source_table,
+        raw_row_count
+
+    from {{ ref('rpt_raw_row_reconciliation') }}
+    where source_table <> 'events'
+
+),
+
 volumes as (
 
     select
@@ -366,6 +391,25 @@ quarantine_reasons_counted as (
 
 ),
 
+quarantined_tables_counted as (
+
+    select
+        'quarantined_table_rows' as check_name,
+        {{ as_of_date }} as date_day,
+        {{ dbt.concat(['quarantined_table_rows.source_table', "'/'",
+            'quarantined_table_rows.reason']) }} as slice,
+        count(*) as numerator_count,
+        max(raw_tables.raw_row_count) as denominator_count
+
+    from quarantined_table_rows
+    inner join raw_tables
+        on quarantined_table_rows.source_table = raw_tables.source_table
+    group by
+        quarantined_table_rows.source_table,
+        quarantined_table_rows.reason
+
+),
+
 callbacks_counted as (
 
     select
@@ -536,6 +580,8 @@ checks_unioned as (
     {% endfor %}
     union all
     select * from quarantine_reasons_counted
+    union all
+    select * from quarantined_tables_counted
     union all
     select * from callbacks_counted
     union all
