@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column
 
 # R2: an event is from the future when event_at > received_at + clock_skew_minutes.
 # Same value as the dbt var `clock_skew_minutes`.
@@ -257,8 +258,7 @@ def _table_rules(table: str) -> list:
                  "campaign_variants.allocation_share.in_0_1", WARN,
                  "allocation_share in [0, 1] (null = equal split)"),
             _tag(gxe.ExpectColumnValuesToBeNull(column="channel",
-                                                row_condition="is_control == True",
-                                                condition_parser="pandas"),
+                                                row_condition=Column("is_control") == True),  # noqa: E712
                  "campaign_variants.channel.null_for_control", WARN,
                  "channel is null for the control arm"),
         ]
@@ -271,8 +271,7 @@ def _table_rules(table: str) -> list:
         return [
             _unique("message_sends", ["send_id"], "send_id unique"),
             _tag(gxe.ExpectColumnValuesToBeNull(column="sent_at",
-                                                row_condition='status != "sent"',
-                                                condition_parser="pandas"),
+                                                row_condition=Column("status") != "sent"),
                  "message_sends.sent_at.null_unless_sent", WARN,
                  "sent_at is null unless status = sent"),
         ]

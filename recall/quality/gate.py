@@ -475,7 +475,8 @@ def main(argv=None) -> int:
             p.error(f"--dt {d!r} is not a date YYYY-MM-DD")
     log = (lambda *_: None) if a.quiet else (lambda m: print(m, file=sys.stderr))
     try:
-        code, summary = run(Path(a.raw_dir), Path(a.out), a.dt, tables, a.all, log)
+        code, summary = run(Path(a.raw_dir).resolve(), Path(a.out).resolve(), a.dt, tables,
+                            a.all, log)
     except UsageError as e:
         print(f"gate: {e}", file=sys.stderr)
         return 2

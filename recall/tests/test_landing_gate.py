@@ -241,3 +241,15 @@ def test_default_defects_are_warn_findings_with_exact_counts(dirty_run, landings
                        "users.user_id__updated_at.unique", "orders.order_id__updated_at.unique"}
     assert {"events.event_id.unique", "events.received_at.not_before_event_at"} <= failing
     assert sum(expected[k] for k in expected if k[0] == "events.received_at.not_before_event_at") > 0
+
+
+def test_relative_paths_work_from_the_working_directory(landings, monkeypatch):
+    """make gate passes --out target/quality: relative to where it runs."""
+    clean, _, base = landings
+    monkeypatch.chdir(base)
+    code = gate_main(["--raw-dir", clean.name, "--out", "relative_out",
+                      "--tables", "campaigns", "--quiet"])
+    assert code == 0
+    results = json.loads((base / "relative_out" / "results.json").read_text())
+    assert results["results"] and all(r["success"] for r in results["results"])
+    assert (base / "relative_out" / "index.html").exists()
