@@ -78,7 +78,7 @@ alerts: $(STAMP)
 		--manifest target/manifest.json --gate-results target/quality/results.json
 
 # A scheduled load: gate, build, alerts. The gate and a failing dbt test do
-# not stop the run; the alert command's exit code is the pipeline's.
+# not stop the run; make fails when the alert command reports an error.
 pipeline: demo-data
 	mkdir -p "$(dir $(RECALL_DB_PATH))"
 	-$(BIN)/python -m recall.quality.gate --out target/quality
