@@ -23,43 +23,18 @@
     'session_id', 'event_at', 'received_at', 'platform', 'app_version',
     'properties', 'landing_date'] -%}
 
+{#- The landed batch, as a query rendered where it is read rather than as a
+    CTE: an engine materialises a CTE that is read more than once, which for
+    a hundred million wide rows means spilling them to disk. Each branch
+    below reads the landing files itself; only the narrow event_id scan of
+    repeated_hashes and the few repeated ids are shared. -#}
+{%- set events_batch = recall_landed_events_batch(landed_through) -%}
+
 with
-
-events as (
-
-    select
-        event_id,
-        event_name,
-        user_id,
-        device_id,
-        session_id,
-        event_at,
-        received_at,
-        platform,
-        app_version,
-        properties,
-        landing_date
-
-    from {{ ref('stg_tracking__events') }}
-    {% if landed_through is not none %}
-    where landing_date > cast('{{ landed_through }}' as date)
-    {% endif %}
-
-),
 
 tracking_plan as (
 
     select event_name from {{ ref('tracking_plan') }}
-
-),
-
-events_hashed as (
-
-    select
-        events.*,
-        {{ recall_fast_hash('events.event_id') }} as event_id_hash
-
-    from events
 
 ),
 
@@ -68,14 +43,22 @@ events_hashed as (
     ranking below then finds to be alone. #}
 repeated_hashes as (
 
-    select events_hashed.event_id_hash
-    from events_hashed
-    where events_hashed.event_id is not null
-    group by events_hashed.event_id_hash
+    select {{ recall_fast_hash('batch_ids.event_id') }} as event_id_hash
+    from {{ ref('stg_tracking__events') }} as batch_ids
+    {% if landed_through is not none %}
+    where
+        batch_ids.event_id is not null
+        and batch_ids.landing_date > cast('{{ landed_through }}' as date)
+    {% else %}
+    where batch_ids.event_id is not null
+    {% endif %}
+    group by {{ recall_fast_hash('batch_ids.event_id') }}
     having count(*) > 1
 
 ),
 
+{# Most ids arrive once: they stream through in landing order, never
+    ranked and never compared with another copy of the batch. #}
 single_copies as (
 
     select
@@ -83,7 +66,7 @@ single_copies as (
         1 as copy_rank,
         1 as copy_count
 
-    from events_hashed
+    from ({{ events_batch }}) as events_hashed
     left join repeated_hashes
         on events_hashed.event_id_hash = repeated_hashes.event_id_hash
     where repeated_hashes.event_id_hash is null
@@ -103,32 +86,22 @@ repeated_copies_ranked as (
         ) as copy_rank,
         count(*) over (partition by events_hashed.event_id) as copy_count
 
-    from events_hashed
+    from ({{ events_batch }}) as events_hashed
     inner join repeated_hashes
         on events_hashed.event_id_hash = repeated_hashes.event_id_hash
-
-),
-
-copies_ranked as (
-
-    {#- Most ids arrive once: only repeated ids are ranked, so the bulk of
-        the batch streams through in landing order. -#}
-    select * from single_copies
-    union all
-    select * from repeated_copies_ranked
 
 ),
 
 first_copies_in_batch as (
 
     select
-        copies_ranked.event_id,
-        {{ recall_prefixed_columns('copies_ranked', payload_columns) }}
+        repeated_copies_ranked.event_id,
+        {{ recall_prefixed_columns('repeated_copies_ranked', payload_columns) }}
 
-    from copies_ranked
+    from repeated_copies_ranked
     where
-        copies_ranked.copy_count > 1
-        and copies_ranked.copy_rank = 1
+        repeated_copies_ranked.copy_count > 1
+        and repeated_copies_ranked.copy_rank = 1
 
 ),
 
@@ -145,7 +118,9 @@ first_copies_landed_before as (
         this_table.row_status <> 'duplicate'
         and this_table.event_id is not null
         and this_table.event_id in (
-            select events.event_id from events
+            select batch_ids.event_id
+            from {{ ref('stg_tracking__events') }} as batch_ids
+            where batch_ids.landing_date > cast('{{ landed_through }}' as date)
         )
 
 ),
@@ -176,19 +151,44 @@ reference_copies as (
 
 ),
 
+{# A single copy can only meet an earlier copy landed before; a repeated
+    one meets the first copy of its id, in this batch or landed before. #}
 copies_compared as (
 
     select
-        copies_ranked.*,
+        single_copies.*,
+        {% if is_incremental() %}
+        first_copies_landed_before.event_id is not null as has_reference_copy,
+        first_copies_landed_before.event_id is not null
+            as is_reference_landed_before,
+        {{ recall_columns_differ('single_copies',
+            'first_copies_landed_before', payload_columns) }}
+            as differs_from_reference
+        {% else %}
+        false as has_reference_copy,
+        false as is_reference_landed_before,
+        false as differs_from_reference
+        {% endif %}
+
+    from single_copies
+    {% if is_incremental() %}
+    left join first_copies_landed_before
+        on single_copies.event_id = first_copies_landed_before.event_id
+    {% endif %}
+
+    union all
+
+    select
+        repeated_copies_ranked.*,
         reference_copies.event_id is not null as has_reference_copy,
         coalesce(reference_copies.is_landed_before, false)
             as is_reference_landed_before,
-        {{ recall_columns_differ('copies_ranked', 'reference_copies',
+        {{ recall_columns_differ('repeated_copies_ranked', 'reference_copies',
             payload_columns) }} as differs_from_reference
 
-    from copies_ranked
+    from repeated_copies_ranked
     left join reference_copies
-        on copies_ranked.event_id = reference_copies.event_id
+        on repeated_copies_ranked.event_id = reference_copies.event_id
 
 ),
 
