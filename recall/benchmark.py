@@ -41,7 +41,7 @@ TARGET_BUILD_OVER_FLOOR = 3.0
 TARGET_INCR_OVER_FULL = 0.10
 TARGET_PEAK_GB = 6.0
 
-DEFAULT_MEMORY_LIMIT = "6GB"  # profiles/profiles.yml: env RECALL_MEMORY_LIMIT, default 6GB
+DEFAULT_MEMORY_LIMIT = "5GB"  # profiles/profiles.yml: env RECALL_MEMORY_LIMIT, default 5GB
 KIND_GROUPS = {"model": "models", "seed": "seeds", "test": "tests", "operation": "hooks",
                "snapshot": "snapshots", "unit_test": "unit tests"}
 
