@@ -23,11 +23,9 @@
     'session_id', 'event_at', 'received_at', 'platform', 'app_version',
     'properties', 'landing_date'] -%}
 
-{#- The landed batch, as a query rendered where it is read rather than as a
-    CTE: an engine materialises a CTE that is read more than once, which for
-    a hundred million wide rows means spilling them to disk. Each branch
-    below reads the landing files itself; only the narrow event_id scan of
-    repeated_hashes and the few repeated ids are shared. -#}
+{#- Each branch below reads the landed batch itself (see the macro for
+    why); only the narrow event_id hashes and the few repeated ids are
+    shared. -#}
 {%- set events_batch = recall_landed_events_batch(landed_through) -%}
 
 with
