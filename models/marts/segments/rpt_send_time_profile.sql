@@ -10,28 +10,36 @@
     reporting time zone when it is null. The value tier is the user's on
     as_of_date (none without a paid order), the lifecycle state that of
     dim_users. Every hour is published for every segment with events, zero
-    hours included. Events are counted per user and hour before segments
-    are joined.
+    hours included. Events are counted per user, device and 15-minute UTC
+    bucket first (recall_quarter_hour_start: one local hour per bucket), so
+    the joins and the time zone conversion see a quarter of the rows, then
+    per user and local hour before segments are joined.
 -#}
 {%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
-{%- set local_hour = recall_local_hour('events_credited.event_at',
+{%- set local_hour = recall_local_hour('events_credited.bucket_at',
     "coalesce(users.timezone, '" ~ var('reporting_timezone') ~ "')") -%}
 
 with
 
-events as (
+events_bucketed as (
 
     select
         user_id,
         device_id,
-        event_at,
-        event_date
+        event_date,
+        {{ recall_quarter_hour_start('event_at') }} as bucket_at,
+        count(*) as events_count
 
     from {{ ref('int_events_cleaned') }}
     where
         is_clean
         and counts_as_active
         and event_date <= {{ as_of_date }}
+    group by
+        user_id,
+        device_id,
+        event_date,
+        {{ recall_quarter_hour_start('event_at') }}
 
 ),
 
@@ -77,15 +85,16 @@ hour_numbers as (
 events_credited as (
 
     select
-        coalesce(events.user_id, device_users.user_id) as user_id,
-        events.event_at,
-        events.event_date
+        coalesce(events_bucketed.user_id, device_users.user_id) as user_id,
+        events_bucketed.event_date,
+        events_bucketed.bucket_at,
+        events_bucketed.events_count
 
-    from events
+    from events_bucketed
     left join device_users
         on
-            events.user_id is null
-            and events.device_id = device_users.device_id
+            events_bucketed.user_id is null
+            and events_bucketed.device_id = device_users.device_id
 
 ),
 
@@ -95,7 +104,7 @@ user_hours_counted as (
         users.user_id,
         users.lifecycle_state,
         {{ local_hour }} as local_hour,
-        count(*) as events_count
+        sum(events_credited.events_count) as events_count
 
     from events_credited
     inner join users
