@@ -50,34 +50,22 @@ identified_events as (
 
 ),
 
-latest_identification as (
-
-    select
-        identified_events.device_id,
-        identified_events.user_id,
-        identified_events.event_at,
-        identified_events.event_id,
-        row_number() over (
-            partition by identified_events.device_id
-            order by
-                identified_events.event_at desc,
-                identified_events.event_id desc
-        ) as identification_rank
-
-    from identified_events
-
-),
-
 new_identifications as (
 
+    {#- The latest identified event per device; (event_at, event_id) is
+        unique, so both arg_max pick the same event. -#}
     select
-        latest_identification.device_id,
-        latest_identification.user_id,
-        latest_identification.event_at,
-        latest_identification.event_id
+        identified_events.device_id,
+        {{ recall_arg_max('identified_events.user_id',
+            ['identified_events.event_at', 'identified_events.event_id']) }}
+            as user_id,
+        max(identified_events.event_at) as event_at,
+        {{ recall_arg_max('identified_events.event_id',
+            ['identified_events.event_at', 'identified_events.event_id']) }}
+            as event_id
 
-    from latest_identification
-    where latest_identification.identification_rank = 1
+    from identified_events
+    group by identified_events.device_id
 
 ),
 
