@@ -132,19 +132,15 @@ events_credited as (
 
 ),
 
-event_sessions as (
+event_days as (
 
-    {#- Per user, day and session first, so the day's distinct sessions are
-        a count of these rows: a count(distinct) over the events made
-        DuckDB keep every credited event (75M rows at 1M users) for a second
-        aggregate. -#}
     select
         events_credited.user_id,
-        events_credited.event_date,
-        events_credited.session_id,
+        events_credited.event_date as activity_date,
         count(*) as event_count,
         count(case when events_credited.is_core_action then 1 end)
             as core_action_count,
+        count(distinct events_credited.session_id) as session_count,
         count(
             case
                 when events_credited.event_name = '{{ var("feature_event") }}'
@@ -161,35 +157,12 @@ event_sessions as (
             as is_active
 
     from events_credited
+    inner join users
+        on events_credited.user_id = users.user_id
+    where events_credited.event_date >= users.registration_date
     group by
         events_credited.user_id,
-        events_credited.event_date,
-        events_credited.session_id
-
-),
-
-event_days as (
-
-    select
-        event_sessions.user_id,
-        event_sessions.event_date as activity_date,
-        cast(sum(event_sessions.event_count) as {{ dbt.type_bigint() }})
-            as event_count,
-        cast(sum(event_sessions.core_action_count) as {{ dbt.type_bigint() }})
-            as core_action_count,
-        count(event_sessions.session_id) as session_count,
-        cast(sum(event_sessions.feature_event_count) as {{ dbt.type_bigint() }})
-            as feature_event_count,
-        min(event_sessions.first_active_at) as first_active_at,
-        max(event_sessions.is_active) as is_active
-
-    from event_sessions
-    inner join users
-        on event_sessions.user_id = users.user_id
-    where event_sessions.event_date >= users.registration_date
-    group by
-        event_sessions.user_id,
-        event_sessions.event_date
+        events_credited.event_date
 
 ),
 
