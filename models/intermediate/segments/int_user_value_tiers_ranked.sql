@@ -1,13 +1,13 @@
 {#-
-    Net revenue and paid orders to date, the share of purchasers with at
-    least that revenue and the value tier (metrics.md §4, rulings R28),
-    point in time (R14): orders placed on or before the day, each in its
-    latest version updated on or before the day. Every purchaser of an
-    evaluation day is ranked, but only the rows that are read are kept: one
-    per purchaser on as_of_date, and one per purchaser on the day before
-    each of the user's inactivity episodes starts (value_tier_at_start).
-    Keeping every purchaser of every such day wrote 18M rows at 1M users
-    for well under 1M that are read.
+    One row per purchaser on as_of_date and per purchaser on the day before
+    each of the user's inactivity episodes starts (value_tier_at_start):
+    net revenue and paid orders to date, the share of that day's purchasers
+    with at least that revenue and the value tier (metrics.md §4, rulings
+    R28), point in time (R14): orders placed on or before the day, each in
+    its latest version updated on or before the day. Every purchaser of an
+    evaluation day is ranked, but only the rows that are read are kept:
+    every purchaser of every such day was 18M rows at 1M users, for well
+    under 1M that are read.
 -#}
 {%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
 
