@@ -96,3 +96,58 @@ def test_incremental_equals_full_refresh(incremental_db, built, relation):
     con.close()
     assert full_rows > 0 or relation.startswith("quarantine.users")
     assert (incr_rows, only_full, only_incr) == (full_rows, 0, 0)
+
+
+TRIAGE_UNIQUENESS = ("recall_unique_combination_int_event_rows_triaged_"
+                     "event_id")
+
+
+def _triage_uniqueness_sql(work) -> str:
+    # dbt shortens the long test name to a hash: find it by what it reads.
+    compiled = [path.read_text() for path in
+                (work / "target" / "compiled").rglob(
+                    "recall_unique_combination_*.sql")]
+    compiled = [sql for sql in compiled
+                if "int_event_rows_triaged" in sql and "event_id" in sql]
+    assert len(compiled) == 1, len(compiled)
+    return compiled[0]
+
+
+def test_triage_uniqueness_checks_only_the_latest_load(incremental_db,
+                                                       workdir):
+    # The full build of the history checked every event_id; the run that
+    # landed the new days checked only the ids of its own load.
+    assert "latest_keys" not in _triage_uniqueness_sql(
+        workdir / "incr_history")
+    assert "latest_keys" in _triage_uniqueness_sql(workdir / "incr_new_days")
+
+
+def test_triage_uniqueness_catches_a_duplicate_in_the_latest_load(
+        incremental_db, demo, workdir, tmp_path):
+    # A kept copy of an event_id landed before, appended by a later load:
+    # the narrowed test must still fail on it, and only on it.
+    db, history_end = incremental_db
+    raw_full, _ = demo
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(db.read_bytes())
+    con = duckdb.connect(str(broken))
+    (event_id,), = con.execute(f"""
+        select event_id from intermediate.int_event_rows_triaged
+        where row_status = 'kept' and landing_date <= date '{history_end}'
+        order by event_id limit 1""").fetchall()
+    con.execute("""
+        insert into intermediate.int_event_rows_triaged
+        select triaged.* replace (
+            bounds.max_loaded_at + interval 1 hour as loaded_at)
+        from intermediate.int_event_rows_triaged as triaged,
+            (select max(loaded_at) as max_loaded_at
+             from intermediate.int_event_rows_triaged) as bounds
+        where triaged.event_id = ? and triaged.row_status = 'kept'""", [event_id])
+    con.close()
+    proc = run_dbt(["test", "-s", "int_event_rows_triaged",
+                    "--exclude", "test_type:unit"], raw_full, broken,
+                   tmp_path / "work", check=False)
+    assert proc.returncode != 0
+    assert f"Failure in test {TRIAGE_UNIQUENESS}" in proc.stdout
+    assert "Got 1 result" in proc.stdout
+    assert "latest_keys" in _triage_uniqueness_sql(tmp_path / "work")
