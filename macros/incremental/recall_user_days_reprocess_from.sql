@@ -31,11 +31,11 @@
                 as reprocess_from
             union all
             select min(event_date) as reprocess_from
-            from {{ ref('int_events_cleaned') }}
+            from {{ ref('int_events_kept') }}
             where loaded_at > {{ last_loaded_literal }}
             union all
             select min(anonymous_events.event_date) as reprocess_from
-            from {{ ref('int_events_cleaned') }} as anonymous_events
+            from {{ ref('int_events_kept') }} as anonymous_events
             inner join {{ ref('int_device_users') }} as device_users
                 on anonymous_events.device_id = device_users.device_id
             where

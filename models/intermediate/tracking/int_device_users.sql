@@ -31,16 +31,17 @@ with
 
 identified_events as (
 
+    {#- Kept events, before the users rules: they are applied per device
+        and user below. #}
     select
         device_id,
         user_id,
         event_at,
         event_id
 
-    from {{ ref('int_events_cleaned') }}
+    from {{ ref('int_events_kept') }}
     where
-        is_clean
-        and user_id is not null
+        user_id is not null
         and event_date <= cast('{{ as_of }}' as date)
         and landing_date >= {{ dbt.dateadd('day', -2, previous_as_of_date) }}
         and (
@@ -50,22 +51,67 @@ identified_events as (
 
 ),
 
-new_identifications as (
+users as (
 
-    {#- The latest identified event per device; (event_at, event_id) is
-        unique, so both arg_max pick the same event. -#}
+    select
+        user_id,
+        registration_date
+
+    from {{ ref('int_users_current') }}
+
+),
+
+pairs_latest as (
+
+    {#- The latest identified event per device and user; (event_at,
+        event_id) is unique, so both arg_max pick the same event. -#}
     select
         identified_events.device_id,
-        {{ recall_arg_max('identified_events.user_id',
-            ['identified_events.event_at', 'identified_events.event_id']) }}
-            as user_id,
+        identified_events.user_id,
         max(identified_events.event_at) as event_at,
         {{ recall_arg_max('identified_events.event_id',
             ['identified_events.event_at', 'identified_events.event_id']) }}
             as event_id
 
     from identified_events
-    group by identified_events.device_id
+    group by
+        identified_events.device_id,
+        identified_events.user_id
+
+),
+
+clean_pairs as (
+
+    {#- The users rules (rulings R4, R5), per device and user: an event is
+        clean when its user has a users row and its day is not before the
+        registration day. The local day only grows with event_at, so the
+        pair's latest event is clean when any of its events is, and it is
+        then the latest clean one. -#}
+    select pairs_latest.*
+    from pairs_latest
+    inner join users
+        on pairs_latest.user_id = users.user_id
+    where
+        {{ recall_local_date('pairs_latest.event_at') }}
+        >= users.registration_date
+
+),
+
+new_identifications as (
+
+    {#- The latest clean identified event per device. -#}
+    select
+        clean_pairs.device_id,
+        {{ recall_arg_max('clean_pairs.user_id',
+            ['clean_pairs.event_at', 'clean_pairs.event_id']) }}
+            as user_id,
+        max(clean_pairs.event_at) as event_at,
+        {{ recall_arg_max('clean_pairs.event_id',
+            ['clean_pairs.event_at', 'clean_pairs.event_id']) }}
+            as event_id
+
+    from clean_pairs
+    group by clean_pairs.device_id
 
 ),
 

@@ -1,6 +1,6 @@
 {#-
     One row per deduplicated event that passed the rules needing no other
-    table (int_event_rows_triaged), with the rules that need the users table
+    table (int_events_kept), with the rules that need the users table
     applied (rulings R4, R5): an identified event whose user has no users row
     is quarantined as unknown_user, one dated before the user's registration
     day as before_registration. A view: it is read with filters on
@@ -10,27 +10,9 @@
 
 with
 
-triaged as (
+kept as (
 
-    select
-        event_id,
-        event_name,
-        user_id,
-        device_id,
-        session_id,
-        event_at,
-        received_at,
-        platform,
-        app_version,
-        properties,
-        landing_date,
-        is_missing_required_property,
-        send_id,
-        order_id,
-        loaded_at
-
-    from {{ ref('int_event_rows_triaged') }}
-    where row_status = 'kept'
+    select * from {{ ref('int_events_kept') }}
 
 ),
 
@@ -44,37 +26,20 @@ users as (
 
 ),
 
-tracking_plan as (
-
-    select
-        event_name,
-        counts_as_active,
-        is_core_action
-
-    from {{ ref('tracking_plan') }}
-
-),
-
 users_checked as (
 
     select
-        triaged.*,
-        {{ recall_local_date('triaged.event_at') }} as event_date,
-        tracking_plan.counts_as_active,
-        tracking_plan.is_core_action,
+        kept.*,
         case
-            when triaged.user_id is null then null
+            when kept.user_id is null then null
             when users.user_id is null then 'unknown_user'
-            when {{ recall_local_date('triaged.event_at') }}
-                < users.registration_date
+            when kept.event_date < users.registration_date
                 then 'before_registration'
         end as quarantine_reason
 
-    from triaged
+    from kept
     left join users
-        on triaged.user_id = users.user_id
-    left join tracking_plan
-        on triaged.event_name = tracking_plan.event_name
+        on kept.user_id = users.user_id
 
 ),
 

@@ -61,10 +61,12 @@ events as (
         counts_as_active,
         is_core_action
 
-    from {{ ref('int_events_cleaned') }}
+    {#- Kept events, before the users rules: the inner join to users on
+        the credited user, from the registration day on, applies them
+        (see int_events_kept). #}
+    from {{ ref('int_events_kept') }}
     where
-        is_clean
-        and event_date <= {{ as_of_date }}
+        event_date <= {{ as_of_date }}
         and event_date >= {{ from_date }}
         and landing_date >= {{ dbt.dateadd('day', -2, from_date) }}
 

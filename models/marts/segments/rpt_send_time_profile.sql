@@ -30,10 +30,12 @@ events_bucketed as (
         {{ recall_quarter_hour_start('event_at') }} as bucket_at,
         count(*) as events_count
 
-    from {{ ref('int_events_cleaned') }}
+    {#- Kept events, before the users rules: the inner join to users on
+        the credited user, from the registration day on, applies them
+        (see int_events_kept). #}
+    from {{ ref('int_events_kept') }}
     where
-        is_clean
-        and counts_as_active
+        counts_as_active
         and event_date <= {{ as_of_date }}
     group by
         user_id,
