@@ -20,30 +20,46 @@
 
 with
 
+{#- Each events relation is read once: the kept events with the users
+    rules applied, the triaged rows, the quarantine view. #}
+event_checks_counted as (
+
+    select
+        count(case when is_clean then 1 end) as clean_row_count,
+        count(case when not is_clean then 1 end) as user_check_row_count
+
+    from {{ ref('int_events_cleaned') }}
+
+),
+
+event_triage_counted as (
+
+    select
+        count(case when row_status = 'duplicate' then 1 end)
+            as duplicate_row_count,
+        count(case when row_status = 'quarantined' then 1 end)
+            as quarantined_row_count
+
+    from {{ ref('int_event_rows_triaged') }}
+
+),
+
 event_rows as (
 
     select
         'events' as source_table,
         (select count(*) from {{ source('tracking', 'events') }})
             as raw_row_count,
-        (
-            select count(*) from {{ ref('int_events_cleaned') }}
-            where is_clean
-        ) as clean_row_count,
-        (
-            select count(*) from {{ ref('int_event_rows_triaged') }}
-            where row_status = 'duplicate'
-        ) as duplicate_row_count,
+        event_checks_counted.clean_row_count,
+        event_triage_counted.duplicate_row_count,
         cast(0 as {{ dbt.type_bigint() }}) as superseded_row_count,
-        (
-            select count(*) from {{ ref('int_event_rows_triaged') }}
-            where row_status = 'quarantined'
-        ) + (
-            select count(*) from {{ ref('int_events_cleaned') }}
-            where not is_clean
-        ) as quarantined_row_count,
+        event_triage_counted.quarantined_row_count
+        + event_checks_counted.user_check_row_count as quarantined_row_count,
         (select count(*) from {{ ref('quarantine_events') }})
             as quarantine_table_row_count
+
+    from event_checks_counted
+    cross join event_triage_counted
 
 ),
 
