@@ -31,6 +31,9 @@ COMPARED = {
     "marts.rpt_cohort_retention": [],
     "marts.rpt_feature_retention": [],
     "marts.rpt_recalled_user_retention": [],
+    # Counted from append-only buckets: a bucket split over two loads must
+    # sum to the same profile.
+    "marts.rpt_send_time_profile": [],
     "quarantine.events": [],
     "quarantine.users": [],
     "quarantine.orders": [],

@@ -10,10 +10,13 @@
     reporting time zone when it is null. The value tier is the user's on
     as_of_date (none without a paid order), the lifecycle state that of
     dim_users. Every hour is published for every segment with events, zero
-    hours included. Events are counted per user, device and 15-minute UTC
-    bucket first (recall_quarter_hour_start: one local hour per bucket), so
-    the joins and the time zone conversion see a quarter of the rows, then
-    per user and local hour before segments are joined.
+    hours included. Events come counted per user, device and 15-minute UTC
+    bucket (int_active_event_buckets_counted, incremental;
+    recall_quarter_hour_start: one local hour per bucket), so the joins and
+    the time zone conversion see a quarter of the rows; they are counted
+    per user and local hour before segments are joined. The users rules
+    (rulings R4, R5) are applied by the inner join to users on the credited
+    user, from the registration day on.
 -#}
 {%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
 {%- set local_hour = recall_local_hour('events_credited.bucket_at',
@@ -27,21 +30,11 @@ events_bucketed as (
         user_id,
         device_id,
         event_date,
-        {{ recall_quarter_hour_start('event_at') }} as bucket_at,
-        count(*) as events_count
+        bucket_at,
+        events_count
 
-    {#- Kept events, before the users rules: the inner join to users on
-        the credited user, from the registration day on, applies them
-        (see int_events_kept). #}
-    from {{ ref('int_events_kept') }}
-    where
-        counts_as_active
-        and event_date <= {{ as_of_date }}
-    group by
-        user_id,
-        device_id,
-        event_date,
-        {{ recall_quarter_hour_start('event_at') }}
+    from {{ ref('int_active_event_buckets_counted') }}
+    where event_date <= {{ as_of_date }}
 
 ),
 
