@@ -93,7 +93,81 @@ paid_versions_spanned as (
         versions_dated.next_version_date as valid_to
 
     from versions_dated
+    {#- Users are matched here, on the versions, not on the versions x
+        evaluation days the range join below makes (33M rows at 1M users). #}
+    inner join users
+        on versions_dated.user_id = users.user_id
     where versions_dated.status = 'paid'
+
+),
+
+{#- Each user's revenue to date as steps: a paid version adds its amount
+    on valid_from and takes it back on valid_to, so summing the changes in
+    day order gives revenue and paid orders from each change to the next.
+    The range join below then meets one step per user and day, not every
+    paid version of the user. -#}
+revenue_changes as (
+
+    select
+        paid_versions_spanned.user_id,
+        paid_versions_spanned.valid_from as change_date,
+        paid_versions_spanned.net_amount as revenue_change,
+        1 as order_change
+
+    from paid_versions_spanned
+    where
+        paid_versions_spanned.valid_to is null
+        or paid_versions_spanned.valid_to > paid_versions_spanned.valid_from
+
+    union all
+
+    select
+        paid_versions_spanned.user_id,
+        paid_versions_spanned.valid_to as change_date,
+        -1 * paid_versions_spanned.net_amount as revenue_change,
+        -1 as order_change
+
+    from paid_versions_spanned
+    where paid_versions_spanned.valid_to > paid_versions_spanned.valid_from
+
+),
+
+changes_by_day as (
+
+    select
+        revenue_changes.user_id,
+        revenue_changes.change_date,
+        sum(revenue_changes.revenue_change) as revenue_change,
+        sum(revenue_changes.order_change) as order_change
+
+    from revenue_changes
+    group by
+        revenue_changes.user_id,
+        revenue_changes.change_date
+
+),
+
+revenue_steps as (
+
+    select
+        changes_by_day.user_id,
+        changes_by_day.change_date as valid_from,
+        lead(changes_by_day.change_date) over (
+            partition by changes_by_day.user_id
+            order by changes_by_day.change_date
+        ) as valid_to,
+        sum(changes_by_day.revenue_change) over (
+            partition by changes_by_day.user_id
+            order by changes_by_day.change_date
+            rows between unbounded preceding and current row
+        ) as net_revenue,
+        sum(changes_by_day.order_change) over (
+            partition by changes_by_day.user_id
+            order by changes_by_day.change_date
+            rows between unbounded preceding and current row
+        ) as paid_order_count
+
+    from changes_by_day
 
 ),
 
@@ -101,24 +175,20 @@ revenue_to_date as (
 
     select
         evaluation_days.evaluation_date,
-        paid_versions_spanned.user_id,
-        sum(paid_versions_spanned.net_amount) as net_revenue,
-        count(*) as paid_order_count
+        revenue_steps.user_id,
+        revenue_steps.net_revenue,
+        cast(revenue_steps.paid_order_count as {{ dbt.type_bigint() }})
+            as paid_order_count
 
     from evaluation_days
-    inner join paid_versions_spanned
+    inner join revenue_steps
         on
-            evaluation_days.evaluation_date >= paid_versions_spanned.valid_from
+            evaluation_days.evaluation_date >= revenue_steps.valid_from
             and (
-                paid_versions_spanned.valid_to is null
-                or evaluation_days.evaluation_date
-                < paid_versions_spanned.valid_to
+                revenue_steps.valid_to is null
+                or evaluation_days.evaluation_date < revenue_steps.valid_to
             )
-    inner join users
-        on paid_versions_spanned.user_id = users.user_id
-    group by
-        evaluation_days.evaluation_date,
-        paid_versions_spanned.user_id
+    where revenue_steps.paid_order_count > 0
 
 ),
 
