@@ -101,13 +101,13 @@ paid_versions_spanned as (
 
 ),
 
-{#- Each user's revenue to date as steps: a paid version adds its amount
-    on valid_from and takes it back on valid_to, so summing the changes in
-    day order gives revenue and paid orders from each change to the next.
-    The range join below then meets one step per user and day, not every
-    paid version of the user. -#}
 revenue_changes as (
 
+    {#- Each user's revenue to date as steps: a paid version adds its
+        amount on valid_from and takes it back on valid_to, so summing the
+        changes in day order gives revenue and paid orders from each change
+        to the next. The range join below then meets one step per user and
+        day, not every paid version of the user. -#}
     select
         paid_versions_spanned.user_id,
         paid_versions_spanned.valid_from as change_date,
