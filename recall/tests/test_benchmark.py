@@ -1,6 +1,8 @@
 """Pure parts of recall.benchmark, on hand-worked inputs (no dbt, no generator)."""
 import datetime as dt
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -224,3 +226,32 @@ def test_unit_tests_are_their_own_group():
     assert p["startup_s"] == pytest.approx(0.5)
     assert [n["name"] for n in p["problems"]] == ["int_device_users.test_latest_wins"]
     assert "| unit tests (Σ node time, n=1) | 0.5 | n/a |" in B.format_breakdown(p, None)
+
+
+def test_scheduled_load_flags_drop_exactly_the_unit_tests(tmp_path):
+    # The benchmark times the scheduled load; make load and make pipeline run
+    # the same command, and it leaves out the dbt unit tests and nothing else.
+    makefile = (B.REPO / "Makefile").read_text()
+    command = "$(BIN)/dbt build " + " ".join(B.PRODUCTION_BUILD_FLAGS)
+    assert makefile.count(command) == 2, command
+    env = dict(os.environ, DBT_PROFILES_DIR=str(B.REPO / "profiles"),
+               RECALL_DB_PATH=str(tmp_path / "ls.duckdb"),
+               RECALL_RAW_DIR=str(tmp_path / "raw"))
+
+    def listed(*flags):
+        out = subprocess.run(
+            [B.dbt_executable(), "ls", "--project-dir", str(B.REPO),
+             "--target-path", str(tmp_path / "target"), "--log-path",
+             str(tmp_path / "logs"), "--output", "json", "--output-keys",
+             "unique_id resource_type", *flags],
+            env=env, cwd=B.REPO, capture_output=True, text=True, check=True).stdout
+        rows = [json.loads(line) for line in out.splitlines()
+                if line.startswith("{")]
+        return {r["unique_id"]: r["resource_type"] for r in rows}
+
+    everything = listed()
+    scheduled = listed(*B.PRODUCTION_BUILD_FLAGS)
+    dropped = {uid: kind for uid, kind in everything.items()
+               if uid not in scheduled}
+    assert dropped and set(dropped.values()) == {"unit_test"}
+    assert "unit_test" not in set(scheduled.values())
