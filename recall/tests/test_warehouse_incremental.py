@@ -9,7 +9,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from recall.tests.conftest import DEMO, generate, run_dbt
+from recall.tests.conftest import DEMO, generate, query, run_dbt
 
 # Relation -> columns that record when or in which run a row was written
 # (bookkeeping that legitimately differs between the two histories).
@@ -154,3 +154,37 @@ def test_triage_uniqueness_catches_a_duplicate_in_the_latest_load(
     assert f"Failure in test {TRIAGE_UNIQUENESS}" in proc.stdout
     assert "Got 1 result" in proc.stdout
     assert "latest_keys" in _triage_uniqueness_sql(tmp_path / "work")
+
+
+def _bucket_totals(db) -> tuple:
+    (counted, loads_counted, kept_active, first_load, oldest_counted), = query(
+        db, """
+        select
+            (select sum(events_count)
+             from intermediate.int_active_event_buckets_counted),
+            (select count(distinct events_loaded_at)
+             from intermediate.int_active_event_buckets_counted),
+            (select count(*) from intermediate.int_events_kept
+             where counts_as_active),
+            (select min(loaded_at) from intermediate.int_event_rows_triaged),
+            (select min(events_loaded_at)
+             from intermediate.int_active_event_buckets_counted)""")
+    return counted, loads_counted, kept_active, first_load, oldest_counted
+
+
+def test_event_buckets_survive_a_rebuilt_triage(incremental_db, demo,
+                                                 tmp_path):
+    # The buckets are appended per load; a triage rebuilt with --full-refresh
+    # re-stamps every row, and the next run must count each event once.
+    db, _ = incremental_db
+    raw_full, _ = demo
+    counted, loads, kept_active, _, _ = _bucket_totals(db)
+    assert (counted, loads) == (kept_active, 2)
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    rebuilt.write_bytes(db.read_bytes())
+    run_dbt(["run", "--full-refresh", "-s", "int_event_rows_triaged"],
+            raw_full, rebuilt, tmp_path / "work")
+    run_dbt(["run", "-s", "int_active_event_buckets_counted"],
+            raw_full, rebuilt, tmp_path / "work")
+    counted, loads, kept_active, first_load, oldest = _bucket_totals(rebuilt)
+    assert (counted, loads, oldest) == (kept_active, 1, first_load)

@@ -10,11 +10,21 @@
     changing which names count as active in the tracking plan, rebuild it
     with --full-refresh (int_event_rows_triaged needs one too).
 -#}
+{#- A rebuilt int_event_rows_triaged (--full-refresh) stamps every row with
+    a new loaded_at: rows of loads it no longer holds are dropped first, and
+    the run then counts its rows again as new ones. The hook's ref needs the
+    hint below. -#}
+-- depends_on: {{ ref('int_event_rows_triaged') }}
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        pre_hook="{% if is_incremental() %}delete from {{ this }}
+            where events_loaded_at < (
+                select min(loaded_at)
+                from {{ ref('int_event_rows_triaged') }}
+            ){% endif %}"
     )
 }}
 
