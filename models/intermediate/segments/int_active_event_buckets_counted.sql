@@ -29,6 +29,9 @@
 }}
 
 {%- set loaded_since = recall_max_in_this('events_loaded_at') -%}
+{#- On a full build this bound lets every row through. -#}
+{%- set loaded_since_at = "cast('" ~ (loaded_since or '0001-01-01 00:00:00')
+    ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
 
 with
 
@@ -44,9 +47,7 @@ active_events as (
     from {{ ref('int_events_kept') }}
     where
         counts_as_active
-        {% if loaded_since is not none %}
-        and loaded_at > cast('{{ loaded_since }}' as {{ dbt.type_timestamp() }})
-        {% endif %}
+        and loaded_at > {{ loaded_since_at }}
 
 ),
 
