@@ -10,6 +10,9 @@
 
 with
 
+{# One pass over the events, the clean and the users-rules rows counted
+    together: a second read of the same relation would make the engine
+    materialise all of them. #}
 cleaned_events as (
 
     select
@@ -20,7 +23,6 @@ cleaned_events as (
         received_at,
         event_date,
         platform,
-        landing_date,
         is_missing_required_property,
         is_clean
 
@@ -48,55 +50,63 @@ device_users as (
 
 ),
 
-clean_events_flagged as (
+events_flagged as (
 
     select
         cleaned_events.event_date as date_day,
         coalesce(cleaned_events.platform, 'unknown') as platform,
         cleaned_events.event_name,
+        case when cleaned_events.is_clean then 1 else 0 end as is_clean,
         case
-            when cleaned_events.user_id is not null
-                or device_users.device_id is not null
+            when cleaned_events.is_clean
+                and (
+                    cleaned_events.user_id is not null
+                    or device_users.device_id is not null
+                )
                 then 1
             else 0
         end as is_identified,
         case
-            when cleaned_events.received_at > {{ dbt.dateadd('day',
-                var('late_tolerance_days'), 'cleaned_events.event_at') }}
+            when cleaned_events.is_clean
+                and cleaned_events.received_at > {{ dbt.dateadd('day',
+                    var('late_tolerance_days'), 'cleaned_events.event_at') }}
                 then 1
             else 0
         end as is_late,
         case
-            when cleaned_events.is_missing_required_property then 1
+            when cleaned_events.is_clean
+                and cleaned_events.is_missing_required_property
+                then 1
             else 0
         end as is_missing_property
 
     from cleaned_events
     left join device_users
-        on cleaned_events.device_id = device_users.device_id
-    where cleaned_events.is_clean
+        on
+            cleaned_events.user_id is null
+            and cleaned_events.device_id = device_users.device_id
 
 ),
 
-clean_events_counted as (
+{# Quarantined by the users rules: not is_clean (rulings R4, R5). #}
+events_counted as (
 
     select
-        clean_events_flagged.date_day,
-        clean_events_flagged.platform,
-        clean_events_flagged.event_name,
-        count(*) as event_count,
-        sum(clean_events_flagged.is_identified) as identified_count,
-        sum(clean_events_flagged.is_late) as late_count,
-        sum(clean_events_flagged.is_missing_property)
-            as missing_property_count,
+        events_flagged.date_day,
+        events_flagged.platform,
+        events_flagged.event_name,
+        sum(events_flagged.is_clean) as event_count,
+        sum(events_flagged.is_identified) as identified_count,
+        sum(events_flagged.is_late) as late_count,
+        sum(events_flagged.is_missing_property) as missing_property_count,
         0 as duplicate_count,
-        0 as quarantined_count
+        count(*) - sum(events_flagged.is_clean) as quarantined_count
 
-    from clean_events_flagged
+    from events_flagged
     group by
-        clean_events_flagged.date_day,
-        clean_events_flagged.platform,
-        clean_events_flagged.event_name
+        events_flagged.date_day,
+        events_flagged.platform,
+        events_flagged.event_name
 
 ),
 
@@ -115,16 +125,6 @@ rejected_rows as (
             as is_quarantined
 
     from triaged_rows
-    union all
-    select
-        cleaned_events.event_date as date_day,
-        coalesce(cleaned_events.platform, 'unknown') as platform,
-        cleaned_events.event_name,
-        0 as is_duplicate,
-        1 as is_quarantined
-
-    from cleaned_events
-    where not cleaned_events.is_clean
 
 ),
 
@@ -151,7 +151,7 @@ rejected_rows_counted as (
 
 counts_unioned as (
 
-    select * from clean_events_counted
+    select * from events_counted
     union all
     select * from rejected_rows_counted
 
