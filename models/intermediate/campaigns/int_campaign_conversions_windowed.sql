@@ -53,13 +53,23 @@ events as (
 
 ),
 
+assigned_users as (
+
+    select distinct user_id from assignments
+
+),
+
+{# Only the devices of assigned users: the events of everyone else can
+    never meet a window. #}
 device_users as (
 
     select
-        device_id,
-        user_id
+        device_users.device_id,
+        device_users.user_id
 
-    from {{ ref('int_device_users') }}
+    from {{ ref('int_device_users') }} as device_users
+    inner join assigned_users
+        on device_users.user_id = assigned_users.user_id
 
 ),
 
@@ -80,18 +90,31 @@ windows_opened as (
 
 ),
 
+{# An identified event is credited to its own user, an anonymous one to
+    the user of its device (identity stitching); each part is joined on its
+    own key, so the device lookup sees the anonymous events only. #}
 events_credited as (
 
     select
-        coalesce(events.user_id, device_users.user_id) as user_id,
+        events.user_id,
         events.event_name,
         events.event_at
 
     from events
-    left join device_users
-        on
-            events.user_id is null
-            and events.device_id = device_users.device_id
+    inner join assigned_users
+        on events.user_id = assigned_users.user_id
+
+    union all
+
+    select
+        device_users.user_id,
+        events.event_name,
+        events.event_at
+
+    from events
+    inner join device_users
+        on events.device_id = device_users.device_id
+    where events.user_id is null
 
 ),
 
