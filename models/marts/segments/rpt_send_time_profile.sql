@@ -12,15 +12,16 @@
     dim_users. Every hour is published for every segment with events, zero
     hours included. Events come counted per user, device and 15-minute UTC
     bucket (int_active_event_buckets_counted, incremental;
-    recall_quarter_hour_start: one local hour per bucket), so the joins and
-    the time zone conversion see a quarter of the rows; they are counted
-    per user and local hour before segments are joined. The users rules
+    recall_quarter_hour_start: one local hour per bucket), so the joins see a
+    quarter of the rows; the time zone conversion runs once per time zone
+    and bucket (bucket_hours), and events are counted per user and local
+    hour before segments are joined. The users rules
     (rulings R4, R5) are applied by the inner join to users on the credited
     user, from the registration day on.
 -#}
 {%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
-{%- set local_hour = recall_local_hour('events_credited.bucket_at',
-    "coalesce(users.timezone, '" ~ var('reporting_timezone') ~ "')") -%}
+{%- set user_timezone = "coalesce(users.timezone, '"
+    ~ var('reporting_timezone') ~ "')" -%}
 
 with
 
@@ -71,6 +72,37 @@ value_tiers as (
 
 ),
 
+{# The local hour of each bucket in each time zone users have: a few time
+    zones x the buckets of the period, so the time zone conversion runs on
+    thousands of rows, not on every user's buckets. #}
+timezones as (
+
+    select distinct {{ user_timezone }} as timezone_name
+    from {{ ref('dim_users') }} as users
+
+),
+
+bucket_starts as (
+
+    select distinct bucket_at
+    from {{ ref('int_active_event_buckets_counted') }}
+    where event_date <= {{ as_of_date }}
+
+),
+
+bucket_hours as (
+
+    select
+        timezones.timezone_name,
+        bucket_starts.bucket_at,
+        {{ recall_local_hour('bucket_starts.bucket_at',
+            'timezones.timezone_name') }} as local_hour
+
+    from timezones
+    cross join bucket_starts
+
+),
+
 hour_numbers as (
 
     {{ dbt.generate_series(24) }}
@@ -98,17 +130,21 @@ user_hours_counted as (
     select
         users.user_id,
         users.lifecycle_state,
-        {{ local_hour }} as local_hour,
+        bucket_hours.local_hour,
         sum(events_credited.events_count) as events_count
 
     from events_credited
     inner join users
         on events_credited.user_id = users.user_id
+    inner join bucket_hours
+        on
+            {{ user_timezone }} = bucket_hours.timezone_name
+            and events_credited.bucket_at = bucket_hours.bucket_at
     where events_credited.event_date >= users.registration_date
     group by
         users.user_id,
         users.lifecycle_state,
-        {{ local_hour }}
+        bucket_hours.local_hour
 
 ),
 
