@@ -77,10 +77,8 @@ value_tiers as (
     thousands of rows, not on every user's buckets. #}
 timezones as (
 
-    select distinct
-        coalesce(user_zones.timezone, '{{ var("reporting_timezone") }}')
-            as timezone_name
-    from {{ ref('dim_users') }} as user_zones
+    select distinct {{ user_timezone }} as timezone_name
+    from users
 
 ),
 
