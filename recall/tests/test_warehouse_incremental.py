@@ -156,6 +156,54 @@ def test_triage_uniqueness_catches_a_duplicate_in_the_latest_load(
     assert "latest_keys" in _triage_uniqueness_sql(tmp_path / "work")
 
 
+def test_triage_uniqueness_catches_a_duplicate_in_a_single_load(
+        incremental_db, demo, workdir, tmp_path):
+    # One load only (every row stamped alike): the test checks every key,
+    # finding candidates on the stored id hash; a second kept copy of an id
+    # must fail it, once.
+    db, _ = incremental_db
+    raw_full, _ = demo
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(db.read_bytes())
+    con = duckdb.connect(str(broken))
+    con.execute("""
+        update intermediate.int_event_rows_triaged
+        set loaded_at = timestamp '2026-01-01 00:00:00'""")
+    con.execute("""
+        insert into intermediate.int_event_rows_triaged
+        select * from intermediate.int_event_rows_triaged
+        where row_status = 'kept'
+        order by event_id
+        limit 1""")
+    con.close()
+    proc = run_dbt(["test", "-s", "int_event_rows_triaged",
+                    "--exclude", "test_type:unit"], raw_full, broken,
+                   tmp_path / "work", check=False)
+    assert proc.returncode != 0
+    assert f"Failure in test {TRIAGE_UNIQUENESS}" in proc.stdout
+    assert "Got 1 result" in proc.stdout
+    compiled = _triage_uniqueness_sql(tmp_path / "work")
+    assert "repeated_keys" in compiled and "latest_keys" not in compiled
+
+
+def test_new_days_meet_copies_landed_before(incremental_db):
+    # The incremental triage looks earlier copies up from the landing day
+    # its hash scan finds: the demo's new days do retry events whose kept
+    # copy landed in the history, and those retries are duplicates.
+    db, history_end = incremental_db
+    (retries, duplicates), = query(db, f"""
+        select count(*), count(case when new_rows.row_status = 'duplicate'
+                                    then 1 end)
+        from intermediate.int_event_rows_triaged as new_rows
+        inner join intermediate.int_event_rows_triaged as earlier_rows
+            on new_rows.event_id = earlier_rows.event_id
+        where new_rows.landing_date > date '{history_end}'
+          and earlier_rows.landing_date <= date '{history_end}'
+          and earlier_rows.row_status = 'kept'""")
+    assert retries > 0
+    assert duplicates == retries
+
+
 def _bucket_totals(db) -> tuple:
     (counted, loads_counted, kept_active, first_load, oldest_counted), = query(
         db, """

@@ -21,12 +21,34 @@
     'session_id', 'event_at', 'platform', 'app_version', 'properties'] -%}
 {%- set event_columns = ['event_id', 'event_name', 'user_id', 'device_id',
     'session_id', 'event_at', 'received_at', 'platform', 'app_version',
-    'properties', 'landing_date'] -%}
+    'properties', 'landing_date', 'event_id_hash'] -%}
 
 {#- Each branch below reads the landed batch itself (see the macro for
     why); only the narrow event_id hashes and the few repeated ids are
     shared. -#}
 {%- set events_batch = recall_landed_events_batch(landed_through) -%}
+
+{#- The earliest landing day of a row landed before that shares an id hash
+    with the batch: a narrow scan of the stored hashes, so that the lookup of
+    the earlier copies' payloads below reads only the row groups from that
+    day on (retries mostly land within days), not every column of every row
+    landed before. A hash collision only moves the bound earlier. -#}
+{%- set reference_landed_from = none -%}
+{%- if is_incremental() and execute -%}
+{%- set reference_bound_query -%}
+    select cast(min(this_table.landing_date) as {{ dbt.type_string() }})
+    from {{ this }} as this_table
+    where
+        this_table.row_status <> 'duplicate'
+        and this_table.event_id_hash in (
+            select {{ recall_fast_hash('batch_ids.event_id') }}
+            from {{ ref('stg_tracking__events') }} as batch_ids
+            where batch_ids.landing_date > cast('{{ landed_through }}' as date)
+        )
+{%- endset -%}
+{%- set reference_landed_from = run_query(reference_bound_query)
+    .columns[0].values()[0] -%}
+{%- endif -%}
 
 with
 
@@ -113,7 +135,12 @@ first_copies_landed_before as (
 
     from {{ this }} as this_table
     where
-        this_table.row_status <> 'duplicate'
+        {% if reference_landed_from is none %}
+        1 = 0
+        {% else %}
+        this_table.landing_date >= cast('{{ reference_landed_from }}' as date)
+        {% endif %}
+        and this_table.row_status <> 'duplicate'
         and this_table.event_id is not null
         and this_table.event_id in (
             select batch_ids.event_id
@@ -262,6 +289,7 @@ final as (
         rules_applied.app_version,
         rules_applied.properties,
         rules_applied.landing_date,
+        rules_applied.event_id_hash,
         rules_applied.row_status,
         rules_applied.quarantine_reason,
         (
