@@ -1,41 +1,70 @@
 {#-
     One row per registered user per active day (rulings R8), from
-    registration to as_of_date. Incremental: re-computes every day from the
-    first day that new data touches (recall_user_days_reprocess_from) and
-    replaces those days whole.
+    registration to as_of_date. Incremental per user: re-computes each
+    changed user's days from the first day that new data touches for that
+    user (recall_user_days_changes), and its strategy
+    (get_incremental_recall_user_days_sql) replaces exactly those days, so a
+    day that is no longer active goes too.
 -#}
+{#- recall_user_days_changes reads it; the hint declares the dependency. -#}
+-- depends_on: {{ ref('int_anonymous_devices_dated') }}
 {{
     config(
         materialized='incremental',
-        unique_key='activity_date',
-        incremental_strategy='delete+insert',
+        incremental_strategy='recall_user_days',
         on_schema_change='fail'
     )
 }}
 
 {%- set as_of = recall_as_of_date() -%}
 {{ recall_guard_as_of(as_of, recall_max_in_this('activity_date')) }}
-{%- set reprocess_from = recall_user_days_reprocess_from(as_of) -%}
-{#- Days before from_date are kept as they are: every day on a full build,
-    none when an incremental run finds nothing new. -#}
-{%- if not is_incremental() -%}
+{%- set changes = recall_user_days_changes(as_of) -%}
+{#- from_date bounds the events read (for pruning): the earliest changed
+    day of any user; every day on a full build, none when an incremental
+    run finds nothing new. -#}
 {%- set reprocess_from = '0001-01-03' -%}
-{%- elif reprocess_from is none -%}
+{%- if changes is not none -%}
+{%- set reprocess_from = run_query(
+    'select cast(min(reprocess_from) as ' ~ dbt.type_string()
+    ~ ') from (' ~ changes ~ ') as changed_users').columns[0].values()[0] -%}
+{%- if reprocess_from is none -%}
 {%- set reprocess_from = '9999-12-31' -%}
+{%- endif -%}
 {%- endif -%}
 {%- set from_date = "cast('" ~ reprocess_from ~ "' as date)" -%}
 {%- set as_of_date = "cast('" ~ as_of ~ "' as date)" -%}
 
 with
 
+{% if changes is not none %}
+
+changed_users as (
+
+    {{ changes }}
+
+),
+
+{% endif %}
+
+{# The users re-computed, each from its reprocess_from: every registered
+    user on a full build, the changed ones on an incremental run. #}
 users as (
 
     select
-        user_id,
-        registration_date
+        current_users.user_id,
+        current_users.registration_date,
+        {% if changes is not none -%}
+        changed_users.reprocess_from
+        {%- else -%}
+        {{ from_date }} as reprocess_from
+        {%- endif %}
 
-    from {{ ref('int_users_current') }}
-    where registration_date <= {{ as_of_date }}
+    from {{ ref('int_users_current') }} as current_users
+    {% if changes is not none %}
+    inner join changed_users
+        on current_users.user_id = changed_users.user_id
+    {% endif %}
+    where current_users.registration_date <= {{ as_of_date }}
 
 ),
 
@@ -161,7 +190,9 @@ event_days as (
     from events_credited
     inner join users
         on events_credited.user_id = users.user_id
-    where events_credited.event_date >= users.registration_date
+    where
+        events_credited.event_date >= users.registration_date
+        and events_credited.event_date >= users.reprocess_from
     group by
         events_credited.user_id,
         events_credited.event_date
@@ -252,7 +283,7 @@ active_days as (
         users.registration_date as activity_date
 
     from users
-    where users.registration_date >= {{ from_date }}
+    where users.registration_date >= users.reprocess_from
 
 ),
 
@@ -265,7 +296,9 @@ last_active_before as (
         max(this_table.activity_date) as previous_active_date
 
     from {{ this }} as this_table
-    where this_table.activity_date < {{ from_date }}
+    inner join users
+        on this_table.user_id = users.user_id
+    where this_table.activity_date < users.reprocess_from
     group by this_table.user_id
 
 ),
