@@ -126,64 +126,63 @@ def test_triage_uniqueness_checks_only_the_latest_load(incremental_db,
     assert "latest_keys" in _triage_uniqueness_sql(workdir / "incr_new_days")
 
 
+def _triage_uniqueness_fails_once(db, raw_full, tmp_path, *statements,
+                                  params=()) -> str:
+    # Break a copy of the warehouse with the statements, run the triage's
+    # data tests on it: the grain test must fail with exactly one result.
+    # Returns the SQL it ran.
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(db.read_bytes())
+    con = duckdb.connect(str(broken))
+    for statement in statements:
+        con.execute(statement, list(params) if "?" in statement else [])
+    con.close()
+    proc = run_dbt(["test", "-s", "int_event_rows_triaged",
+                    "--exclude", "test_type:unit"], raw_full, broken,
+                   tmp_path / "work", check=False)
+    assert proc.returncode != 0
+    assert f"Failure in test {TRIAGE_UNIQUENESS}" in proc.stdout
+    assert "Got 1 result" in proc.stdout
+    return _triage_uniqueness_sql(tmp_path / "work")
+
+
 def test_triage_uniqueness_catches_a_duplicate_in_the_latest_load(
-        incremental_db, demo, workdir, tmp_path):
+        incremental_db, demo, tmp_path):
     # A kept copy of an event_id landed before, appended by a later load:
     # the narrowed test must still fail on it, and only on it.
     db, history_end = incremental_db
     raw_full, _ = demo
-    broken = tmp_path / "broken.duckdb"
-    broken.write_bytes(db.read_bytes())
-    con = duckdb.connect(str(broken))
-    (event_id,), = con.execute(f"""
+    (event_id,), = query(db, f"""
         select event_id from intermediate.int_event_rows_triaged
         where row_status = 'kept' and landing_date <= date '{history_end}'
-        order by event_id limit 1""").fetchall()
-    con.execute("""
+        order by event_id limit 1""")
+    compiled = _triage_uniqueness_fails_once(db, raw_full, tmp_path, """
         insert into intermediate.int_event_rows_triaged
         select triaged.* replace (
             bounds.max_loaded_at + interval 1 hour as loaded_at)
         from intermediate.int_event_rows_triaged as triaged,
             (select max(loaded_at) as max_loaded_at
              from intermediate.int_event_rows_triaged) as bounds
-        where triaged.event_id = ? and triaged.row_status = 'kept'""", [event_id])
-    con.close()
-    proc = run_dbt(["test", "-s", "int_event_rows_triaged",
-                    "--exclude", "test_type:unit"], raw_full, broken,
-                   tmp_path / "work", check=False)
-    assert proc.returncode != 0
-    assert f"Failure in test {TRIAGE_UNIQUENESS}" in proc.stdout
-    assert "Got 1 result" in proc.stdout
-    assert "latest_keys" in _triage_uniqueness_sql(tmp_path / "work")
+        where triaged.event_id = ? and triaged.row_status = 'kept'""",
+        params=[event_id])
+    assert "latest_keys" in compiled
 
 
 def test_triage_uniqueness_catches_a_duplicate_in_a_single_load(
-        incremental_db, demo, workdir, tmp_path):
+        incremental_db, demo, tmp_path):
     # One load only (every row stamped alike): the test checks every key,
     # finding candidates on the stored id hash; a second kept copy of an id
     # must fail it, once.
     db, _ = incremental_db
     raw_full, _ = demo
-    broken = tmp_path / "broken.duckdb"
-    broken.write_bytes(db.read_bytes())
-    con = duckdb.connect(str(broken))
-    con.execute("""
+    compiled = _triage_uniqueness_fails_once(db, raw_full, tmp_path, """
         update intermediate.int_event_rows_triaged
-        set loaded_at = timestamp '2026-01-01 00:00:00'""")
-    con.execute("""
+        set loaded_at = timestamp '2026-01-01 00:00:00'""", """
         insert into intermediate.int_event_rows_triaged
         select * from intermediate.int_event_rows_triaged
         where row_status = 'kept'
         order by event_id
         limit 1""")
-    con.close()
-    proc = run_dbt(["test", "-s", "int_event_rows_triaged",
-                    "--exclude", "test_type:unit"], raw_full, broken,
-                   tmp_path / "work", check=False)
-    assert proc.returncode != 0
-    assert f"Failure in test {TRIAGE_UNIQUENESS}" in proc.stdout
-    assert "Got 1 result" in proc.stdout
-    compiled = _triage_uniqueness_sql(tmp_path / "work")
     assert "repeated_keys" in compiled and "latest_keys" not in compiled
 
 
