@@ -2,7 +2,7 @@
 
     python -m recall.benchmark --users 100000 --days 180 [--seed 42] [--workdir DIR]
                                [--regenerate] [--threads 2] [--skip-generate]
-                               [--with-unit-tests]
+                               [--with-unit-tests] [--skip-fixed-cost]
 
 Each dbt step runs the scheduled load, `dbt build --exclude-resource-type unit_test`
 (PRODUCTION_BUILD_FLAGS; --with-unit-tests times plain `dbt build`).
@@ -19,6 +19,12 @@ Steps (progress on stderr, results as markdown on stdout and JSON in WORKDIR/ben
                read the raw events once, keep the earliest received_at copy of each
                event_id, count events per user and UTC date of event_at (anonymous
                events dropped), write that as a table.
+5. fixed cost  the same dbt command on a tiny landing (300 users x 20 days) built once
+               (untimed), then run again with nothing new landed (timed): what dbt alone
+               spends walking this project's nodes, whatever the data. No incremental
+               build can be faster, so fixed cost ÷ full is the least incremental ÷ full
+               this project can reach, and both targets together need an incremental of
+               at most 0.10 × 3 × floor (the joint limit).
 
 Every step runs in its own subprocess, waited for with os.wait4, so the peak RSS reported is
 that process's own (dbt runs DuckDB in-process: it is the warehouse's peak memory).
@@ -257,6 +263,42 @@ def evaluate_targets(summary: dict) -> list[dict]:
     return out
 
 
+def bounds(summary: dict) -> dict:
+    """What the dbt fixed cost implies for the two time targets.
+
+    least_incremental_over_full: no incremental build is faster than dbt walking the
+    project's nodes with nothing to do, so incremental ÷ full >= fixed ÷ full.
+    joint_incremental_limit_s: meeting both targets needs full <= 3 × floor and
+    incremental <= 0.10 × full, so incremental <= 0.10 × 3 × floor.
+    both_targets_reachable: False when the fixed cost alone exceeds that limit.
+    """
+    fixed = summary.get("dbt_fixed_cost_s")
+    floor = summary.get("floor_s")
+    limit = (None if floor is None
+             else TARGET_INCR_OVER_FULL * TARGET_BUILD_OVER_FLOOR * floor)
+    return {"dbt_fixed_cost_s": fixed,
+            "least_incremental_over_full": ratio(fixed, summary.get("full_build_s")),
+            "joint_incremental_limit_s": limit,
+            "both_targets_reachable": (None if fixed is None or limit is None
+                                       else fixed <= limit)}
+
+
+def format_bounds(summary: dict) -> str:
+    b = bounds(summary)
+    reach = {None: "n/a", True: "yes, on fixed cost alone",
+             False: "no: dbt's fixed cost alone is longer"}[b["both_targets_reachable"]]
+    return "\n".join([
+        "| bound | value |", "|---|---:|",
+        f"| dbt fixed cost s (same command, tiny warehouse, nothing new landed) "
+        f"| {_f(b['dbt_fixed_cost_s'])} |",
+        f"| least incremental ÷ full (fixed cost ÷ full) "
+        f"| {_f(b['least_incremental_over_full'], '{:.3f}')} |",
+        f"| longest incremental meeting both targets s "
+        f"({TARGET_INCR_OVER_FULL:g} × {TARGET_BUILD_OVER_FLOOR:g} × floor) "
+        f"| {_f(b['joint_incremental_limit_s'])} |",
+        f"| both time targets reachable under dbt | {reach} |"])
+
+
 def format_summary_table(summary: dict) -> str:
     t = {c["metric"]: c for c in evaluate_targets(summary)}
 
@@ -464,6 +506,31 @@ def floor_step(workdir: Path, raw_dir: Path, threads: int, memory_limit: str) ->
     return r
 
 
+TINY_WORLD = {"users": 300, "days": 20, "seed": 1}
+
+
+def fixed_cost_step(workdir: Path, threads: int, memory_limit: str,
+                    flags: list[str]) -> dict:
+    """dbt's own cost of the timed command: build a tiny landing once (untimed), then
+    time the same command again with nothing new landed (its target folder kept, as a
+    scheduled run keeps it). Returns the timed run, with its node count."""
+    raw = workdir / "raw_tiny"
+    generate_step(raw, TINY_WORLD["users"], TINY_WORLD["days"], TINY_WORLD["seed"], None,
+                  False, _generator_supports("--no-expected"))
+    db = workdir / "tiny.duckdb"
+    fresh_db(db)
+    setup = dbt_build("tiny_setup", workdir, raw, db, threads, memory_limit,
+                      extra_flags=flags)
+    if setup["returncode"] != 0:
+        raise SystemExit("fixed-cost setup build failed:\n" + tail(setup["log"]))
+    r = dbt_build("tiny_again", workdir, raw, db, threads, memory_limit,
+                  reuse_target_of="tiny_setup", extra_flags=flags)
+    if r["returncode"] != 0:
+        raise SystemExit("fixed-cost build failed:\n" + tail(r["log"]))
+    r["nodes"] = len(r["parsed"]["nodes"]) if r.get("parsed") else None
+    return r
+
+
 # --------------------------------------------------------------------------- main
 
 def main(argv: list[str] | None = None) -> int:
@@ -481,6 +548,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--with-unit-tests", action="store_true",
                    help="time plain `dbt build` (with the dbt unit tests) instead of the "
                         "scheduled load, `dbt build " + " ".join(PRODUCTION_BUILD_FLAGS) + "`")
+    p.add_argument("--skip-fixed-cost", action="store_true",
+                   help="skip step 5, dbt's fixed cost on a tiny warehouse")
     a = p.parse_args(argv)
     if a.days < 2:
         p.error("--days must be at least 2 (the incremental step needs a day to add)")
@@ -508,13 +577,13 @@ def main(argv: list[str] | None = None) -> int:
 
     # 1. generate
     if a.skip_generate:
-        log("[1/4] generate: skipped (--skip-generate)")
+        log("[1/5] generate: skipped (--skip-generate)")
         for f in (raw_full, raw_hist):
             if not (f / "events").is_dir():
                 raise SystemExit(f"--skip-generate but {f}/events is missing")
         report["generate"] = {"skipped": True}
     else:
-        log(f"[1/4] generate {a.users} users x {a.days} days (seed {a.seed}) into {workdir}")
+        log(f"[1/5] generate {a.users} users x {a.days} days (seed {a.seed}) into {workdir}")
         no_expected = _generator_supports("--no-expected")
         g_full = generate_step(raw_full, a.users, a.days, a.seed, None, a.regenerate, no_expected)
         start = (truth_params(raw_full) or {}).get("start_date", "2026-01-01")
@@ -534,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
     if load > 0.5:
         log(f"  note: 1-minute load average is {load:.1f} before the timed steps; "
             "other processes skew the timings")
-    log("[2/4] full build: dbt build on raw_full into a fresh full.duckdb")
+    log("[2/5] full build: dbt build on raw_full into a fresh full.duckdb")
     fresh_db(workdir / "full.duckdb")
     flags = [] if a.with_unit_tests else PRODUCTION_BUILD_FLAGS
     report["dbt_build_flags"] = flags
@@ -545,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     report["full"] = full
 
     # 3. incremental
-    log("[3/4] incremental: setup build on raw_hist (untimed)")
+    log("[3/5] incremental: setup build on raw_hist (untimed)")
     fresh_db(workdir / "incr.duckdb")
     setup = dbt_build("incr_setup", workdir, raw_hist, workdir / "incr.duckdb", a.threads,
                       memory_limit, extra_flags=flags)
@@ -553,7 +622,7 @@ def main(argv: list[str] | None = None) -> int:
     report["incremental_setup"] = setup
     incr = None
     if setup["returncode"] == 0:
-        log("[3/4] incremental: dbt build on raw_full (timed)")
+        log("[3/5] incremental: dbt build on raw_full (timed)")
         incr = dbt_build("incr", workdir, raw_full, workdir / "incr.duckdb", a.threads,
                          memory_limit, reuse_target_of="incr_setup", extra_flags=flags)
         log(f"  incremental: rc={incr['returncode']} {incr['wall_s']:.1f}s, "
@@ -563,11 +632,21 @@ def main(argv: list[str] | None = None) -> int:
     report["incremental"] = incr
 
     # 4. floor
-    log("[4/4] floor: DuckDB alone, dedup + user-days from raw_full events")
+    log("[4/5] floor: DuckDB alone, dedup + user-days from raw_full events")
     floor = floor_step(workdir, raw_full, a.threads, memory_limit)
     log(f"  floor: {floor['seconds']:.1f}s in DuckDB ({floor['wall_s']:.1f}s process), "
         f"peak {kib_to_gb(floor['peak_rss_kib']):.2f} GB, {floor['user_days']:,} user-days")
     report["floor"] = floor
+
+    # 5. dbt fixed cost
+    fixed = None
+    if a.skip_fixed_cost:
+        log("[5/5] fixed cost: skipped (--skip-fixed-cost)")
+    else:
+        log("[5/5] fixed cost: the same command on a tiny warehouse, nothing new landed")
+        fixed = fixed_cost_step(workdir, a.threads, memory_limit, flags)
+        log(f"  fixed cost: {fixed['wall_s']:.1f}s for {fixed['nodes']} nodes")
+    report["fixed_cost"] = fixed
 
     ok_full = full["returncode"] == 0
     ok_incr = incr is not None and incr["returncode"] == 0
@@ -579,7 +658,10 @@ def main(argv: list[str] | None = None) -> int:
                "build_over_floor": ratio(full_s, floor["seconds"]),
                "incremental_over_full": ratio(incr_s, full_s),
                "peak_memory_gb": kib_to_gb(max(peaks)) if peaks else None}
+    summary["dbt_fixed_cost_s"] = fixed["wall_s"] if fixed else None
+    summary["dbt_fixed_cost_nodes"] = fixed["nodes"] if fixed else None
     summary["targets"] = evaluate_targets(summary)
+    summary["bounds"] = bounds(summary)
     report["dbt_tree_at_end"] = dbt_tree_fingerprint()
     tree_changed = report["dbt_tree_at_end"] != report["dbt_tree_at_start"]
     if tree_changed:
@@ -595,6 +677,7 @@ def main(argv: list[str] | None = None) -> int:
            + ("" if a.with_unit_tests else " (the scheduled load; dbt unit tests run in "
               "make build and CI)") + ".", "",
            format_summary_table(summary), "", format_targets(summary), "",
+           format_bounds(summary), "",
            format_breakdown(full["parsed"], incr["parsed"] if incr else None, a.top), ""]
     gen = report.get("generate", {})
     if gen.get("raw_full") and gen["raw_full"].get("seconds") is not None:

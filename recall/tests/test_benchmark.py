@@ -255,3 +255,23 @@ def test_scheduled_load_flags_drop_exactly_the_unit_tests(tmp_path):
                if uid not in scheduled}
     assert dropped and set(dropped.values()) == {"unit_test"}
     assert "unit_test" not in set(scheduled.values())
+
+
+def test_bounds_from_the_fixed_cost():
+    # full 120 s, floor 20 s, fixed cost 25 s: no incremental beats 25 s, so
+    # incremental ÷ full >= 25 / 120; both targets need incremental <= 0.1 x 3
+    # x 20 = 6 s, which the fixed cost alone exceeds.
+    b = B.bounds({"full_build_s": 120.0, "floor_s": 20.0, "dbt_fixed_cost_s": 25.0})
+    assert b["least_incremental_over_full"] == pytest.approx(25 / 120)
+    assert b["joint_incremental_limit_s"] == pytest.approx(6.0)
+    assert b["both_targets_reachable"] is False
+    b = B.bounds({"full_build_s": 120.0, "floor_s": 20.0, "dbt_fixed_cost_s": 6.0})
+    assert b["both_targets_reachable"] is True
+    b = B.bounds({"full_build_s": None, "floor_s": 20.0, "dbt_fixed_cost_s": None})
+    assert b["least_incremental_over_full"] is None
+    assert b["both_targets_reachable"] is None
+    table = B.format_bounds({"full_build_s": 120.0, "floor_s": 20.0,
+                             "dbt_fixed_cost_s": 25.0})
+    assert "| least incremental ÷ full (fixed cost ÷ full) | 0.208 |" in table
+    assert "(0.1 × 3 × floor) | 6.0 |" in table
+    assert "| both time targets reachable under dbt | no: dbt's fixed cost" in table
