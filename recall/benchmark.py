@@ -57,7 +57,7 @@ TARGET_PEAK_GB = 6.0
 # and make test run them). --with-unit-tests times plain `dbt build`.
 PRODUCTION_BUILD_FLAGS = ["--exclude-resource-type", "unit_test"]
 
-DEFAULT_MEMORY_LIMIT = "5GB"  # profiles/profiles.yml: env RECALL_MEMORY_LIMIT, default 5GB
+DEFAULT_MEMORY_LIMIT = "4.5GB"  # profiles/profiles.yml: env RECALL_MEMORY_LIMIT, default 4.5GB
 KIND_GROUPS = {"model": "models", "seed": "seeds", "test": "tests", "operation": "hooks",
                "snapshot": "snapshots", "unit_test": "unit tests"}
 
