@@ -28,14 +28,14 @@
     {%- endif -%}
     {%- set last_loaded = recall_max_in_this('loaded_at') -%}
     {%- set last_built = recall_max_in_this('activity_date') -%}
-    {%- set as_of_date = "cast('" ~ as_of ~ "' as date)" -%}
+    {%- set as_of_date = recall_date_literal(as_of) -%}
     {%- if last_loaded is none or last_built is none -%}
         {%- set last_loaded = '0001-01-01 00:00:00' -%}
         {%- set last_built = '0001-01-01' -%}
     {%- endif -%}
     {%- set last_loaded_literal = "cast('" ~ last_loaded ~ "' as "
         ~ dbt.type_timestamp() ~ ")" -%}
-    {%- set last_built_literal = "cast('" ~ last_built ~ "' as date)" -%}
+    {%- set last_built_literal = recall_date_literal(last_built) -%}
     {%- set query -%}
         select
             candidates.user_id,

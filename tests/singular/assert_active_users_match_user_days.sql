@@ -8,7 +8,7 @@
     user x day table. Also every fct_user_days day counts in DAU. Returns
     the days that disagree.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 with
 
 user_days as (

@@ -9,7 +9,7 @@
     month of as_of_date and only that month may be partial. Returns the
     months that fail.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set as_of_month = "cast(" ~ dbt.date_trunc('month', as_of_date)
     ~ " as date)" -%}
 with

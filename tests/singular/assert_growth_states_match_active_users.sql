@@ -47,7 +47,7 @@ registrations_counted as (
         count(*) as registered_count
 
     from {{ ref('int_users_current') }}
-    where registration_date <= cast('{{ recall_as_of_date() }}' as date)
+    where registration_date <= {{ recall_as_of_date_sql() }}
     group by registration_date
 
 ),

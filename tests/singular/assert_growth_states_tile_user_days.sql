@@ -7,7 +7,7 @@
     as_of_date + 1 (the only open one). Every registered user has intervals
     and no one else. Returns the failing intervals or users.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 with
 
 users as (

@@ -7,7 +7,7 @@
 -#}
 {{ config(severity='error') }}
 
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

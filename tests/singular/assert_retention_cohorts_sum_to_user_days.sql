@@ -5,7 +5,7 @@
     after it, and all registered users. Returns the day n whose figures
     differ.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

@@ -5,7 +5,7 @@
     as_of_date, and their day-n retention to a direct count over
     fct_user_days. Returns the cells that are missing or differ.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set feature_window = recall_feature_window() -%}
 
 with

@@ -6,7 +6,7 @@
     and event_at before the end of as_of_date. Both arms are timed from
     assigned_at (intent to treat).
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set as_of_end_at = recall_local_day_start_at(
     recall_add_days(as_of_date, 1)) -%}
 

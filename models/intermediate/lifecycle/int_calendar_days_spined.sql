@@ -5,7 +5,7 @@
     from a fixed series of 36,600 day numbers (a hundred years), so nothing
     is queried at compile time.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

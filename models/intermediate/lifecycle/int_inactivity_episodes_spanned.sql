@@ -5,7 +5,7 @@
     its dates, days inactive (R12), stage at churn and declining flag (R13).
     Return type and value tier are added in fct_inactivity_episodes.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set window_days = var('declining_window_days') -%}
 
 with

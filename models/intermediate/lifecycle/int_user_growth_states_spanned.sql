@@ -20,7 +20,7 @@
     at_risk_mau or dormant exactly as its gap is 2..7, 8..30 or 31+.
     The Duolingo windows 7 and 30 are fixed by design (rulings R18).
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

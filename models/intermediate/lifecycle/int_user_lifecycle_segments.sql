@@ -6,7 +6,7 @@
     inactivity episode needs. The states and their bounds come from
     recall_lifecycle_states(), so no user-day table is ever spelled out.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

@@ -6,7 +6,7 @@
     day, platform and name. Quarantined rows without an event_at are dated by
     their landing date; a null platform or event name is `unknown`.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

@@ -8,7 +8,7 @@
     its net revenue gross_amount - discount_amount. An order's day is the
     reporting-time-zone date of ordered_at.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

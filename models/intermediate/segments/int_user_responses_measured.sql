@@ -11,7 +11,7 @@
     dated on or before as_of_date (R7). Every send to the user counts,
     whatever the campaign arm: responsiveness is a property of the user.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

@@ -9,7 +9,7 @@
     every purchaser of every such day was 18M rows at 1M users, for well
     under 1M that are read.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

@@ -17,10 +17,7 @@
     )
 }}
 
-{%- set loaded_since = recall_max_in_this('events_loaded_at') -%}
-{#- On a full build this bound lets every row through. -#}
-{%- set loaded_since_at = "cast('" ~ (loaded_since or '0001-01-01 00:00:00')
-    ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
+{%- set loaded_since_at = recall_loaded_since_sql('events_loaded_at') -%}
 
 with
 

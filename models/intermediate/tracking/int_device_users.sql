@@ -18,13 +18,11 @@
 }}
 
 {%- set as_of = recall_as_of_date() -%}
-{%- set loaded_since = recall_max_in_this('loaded_at') -%}
 {%- set previous_as_of = recall_max_in_this('as_of_date') -%}
 {#- On a full build these bounds let every row through. -#}
-{%- set previous_as_of_date = "cast('" ~ (previous_as_of or '0001-01-03')
-    ~ "' as date)" -%}
-{%- set loaded_since_at = "cast('" ~ (loaded_since or '0001-01-01 00:00:00')
-    ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
+{%- set previous_as_of_date = recall_date_literal(
+    previous_as_of or recall_earliest_date()) -%}
+{%- set loaded_since_at = recall_loaded_since_sql('loaded_at') -%}
 {{ recall_guard_as_of(as_of, previous_as_of) }}
 
 with
@@ -42,7 +40,7 @@ identified_events as (
     from {{ ref('int_events_kept') }}
     where
         user_id is not null
-        and event_date <= cast('{{ as_of }}' as date)
+        and event_date <= {{ recall_date_literal(as_of) }}
         and landing_date >= {{ dbt.dateadd('day', -2, previous_as_of_date) }}
         and (
             loaded_at > {{ loaded_since_at }}
@@ -234,7 +232,7 @@ final as (
         identifications.identified_event_id,
         identifications.previous_user_id,
         identifications.changed_at,
-        cast('{{ as_of }}' as date) as as_of_date,
+        {{ recall_date_literal(as_of) }} as as_of_date,
         {{ recall_run_timestamp() }} as loaded_at
 
     from identifications

@@ -5,7 +5,7 @@
     (the order fct_user_days uses). Net revenue follows the raw contract:
     gross - discount when paid, else 0.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

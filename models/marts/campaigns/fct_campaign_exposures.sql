@@ -5,7 +5,7 @@
     (assigned_at, assigned_at + attribution_window_days x 24 h], cut at the
     end of as_of_date. Assignments dated after as_of_date are left out.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set as_of_end_at = recall_local_day_start_at(
     recall_add_days(as_of_date, 1)) -%}
 

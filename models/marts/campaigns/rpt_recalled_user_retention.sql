@@ -6,7 +6,7 @@
     variant_id 'none'. Cells whose day n lies after as_of_date are published
     with their to-date values and is_complete false.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set retention_days = var('retention_days') | unique | list -%}
 {%- set last_day_n = retention_days | max -%}
 

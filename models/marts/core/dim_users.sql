@@ -3,7 +3,7 @@
     with activity bounds, the recall lifecycle state and days inactive on
     as_of_date, and reachability per channel (rulings R30).
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

@@ -22,17 +22,17 @@
 {#- from_date bounds the events read (for pruning): the earliest changed
     day of any user; every day on a full build, none when an incremental
     run finds nothing new. -#}
-{%- set reprocess_from = '0001-01-03' -%}
+{%- set reprocess_from = recall_earliest_date() -%}
 {%- if changes is not none -%}
 {%- set reprocess_from = run_query(
     'select cast(min(reprocess_from) as ' ~ dbt.type_string()
     ~ ') from (' ~ changes ~ ') as changed_users').columns[0].values()[0] -%}
 {%- if reprocess_from is none -%}
-{%- set reprocess_from = '9999-12-31' -%}
+{%- set reprocess_from = recall_latest_date() -%}
 {%- endif -%}
 {%- endif -%}
-{%- set from_date = "cast('" ~ reprocess_from ~ "' as date)" -%}
-{%- set as_of_date = "cast('" ~ as_of ~ "' as date)" -%}
+{%- set from_date = recall_date_literal(reprocess_from) -%}
+{%- set as_of_date = recall_date_literal(as_of) -%}
 
 with
 

@@ -3,7 +3,7 @@
     day to as_of_date without gaps or overlaps: consecutive pieces of
     int_user_lifecycle_segments in the same state merged into one interval.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

@@ -11,7 +11,7 @@
     that day and -1 on a + 7; the running sum over days is the number of
     users with an active day in [d - 6, d]. MAU the same with 30.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

@@ -8,7 +8,7 @@
     The month of as_of_date stands as it is and is flagged partial unless
     as_of_date is its last day.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set as_of_month = "cast(" ~ dbt.date_trunc('month', as_of_date)
     ~ " as date)" -%}
 

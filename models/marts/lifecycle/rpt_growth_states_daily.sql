@@ -5,7 +5,7 @@
     -1 on its valid_to, summed per state and day, then accumulated over the
     calendar.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

@@ -9,7 +9,7 @@
     users in from_state on date_day - 1. Days run from the second calendar
     day (the first has no day before) to as_of_date.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

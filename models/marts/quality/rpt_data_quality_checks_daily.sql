@@ -5,7 +5,7 @@
     recall_quality_checks) and the status the alert stream reads. Days run to
     as_of_date.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set volume_checks = [
     ['identified_events', 'identified_count', 'event_count'],
     ['late_events', 'late_count', 'event_count'],

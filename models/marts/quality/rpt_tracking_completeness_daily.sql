@@ -12,7 +12,7 @@
     the baseline is at least volume_min_baseline_count (smaller cells are
     noise); otherwise ok.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set baseline_days = var('volume_baseline_days') -%}
 
 with

@@ -5,7 +5,7 @@
     day n has been reached (rulings R22: incomplete cells carry their
     to-date values). Only cohorts with at least one user have rows.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set retention_days = var('retention_days') | unique | list -%}
 
 with

@@ -6,7 +6,7 @@
     incomplete cells carry their to-date values). Only cohorts with at least
     one user have rows; a bracket listed twice is published once.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set brackets = [] -%}
 {%- for bracket in var('retention_brackets') -%}
 {%- if bracket | list not in brackets -%}

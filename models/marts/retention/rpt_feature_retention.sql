@@ -9,7 +9,7 @@
     when the month's last included registration day + n <= as_of_date (as
     in rulings R32), the same for both groups of a month.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set feature_window = recall_feature_window() -%}
 {%- set retention_days = var('feature_retention_days') | unique | list -%}
 

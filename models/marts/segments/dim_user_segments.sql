@@ -5,7 +5,7 @@
     reachability and lifecycle state from dim_users (R30), and the recall
     priority rank and reason (R31).
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 

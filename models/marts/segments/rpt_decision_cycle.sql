@@ -14,7 +14,7 @@
     cell with k >= 1 has no inflection. Gains are compared as whole counts
     of new first purchasers, so ties are exact.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {#- The curve's last k (metrics.md §4 fixes it at 30 days). -#}
 {%- set max_k = 30 -%}
 

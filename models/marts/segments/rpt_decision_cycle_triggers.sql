@@ -6,7 +6,7 @@
     paid; rulings R7). With the user's channel, lifecycle state and
     reachability, so the list can be sent as it is.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {#- Whole days, checked at run start (validate_recall_vars). -#}
 {%- set cycle_days = var('decision_cycle_days') -%}
 

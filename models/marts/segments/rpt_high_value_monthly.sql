@@ -12,7 +12,7 @@
     end set are split by registration: before the month (existing) or not
     (new). end - start = gained_existing + gained_new - lost.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set as_of_month = "cast(" ~ dbt.date_trunc('month', as_of_date)
     ~ " as date)" -%}
 {%- set window_days = var('high_value_window_days') -%}

@@ -19,7 +19,7 @@
     (rulings R4, R5) are applied by the inner join to users on the credited
     user, from the registration day on.
 -#}
-{%- set as_of_date = "cast('" ~ recall_as_of_date() ~ "' as date)" -%}
+{%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set user_timezone = "coalesce(users.timezone, '"
     ~ var('reporting_timezone') ~ "')" -%}
 

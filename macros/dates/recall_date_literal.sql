@@ -1,0 +1,6 @@
+{#-
+    A 'YYYY-MM-DD' string as a SQL date literal: cast('YYYY-MM-DD' as date).
+-#}
+{% macro recall_date_literal(day) %}
+    {{- return("cast('" ~ day ~ "' as date)") -}}
+{% endmacro %}
