@@ -23,7 +23,7 @@ BENCH_DAYS ?= 180
 
 # Lint compiles the models against a small dataset and a freshly seeded
 # warehouse of its own, so it never touches the user's warehouse; one
-# sqlfluff process per core (--processes 0): sqlfluff 142 s -> 88 s on two.
+# sqlfluff process per core (--processes 0).
 LINT_DIR := target/lint
 
 .PHONY: venv demo-data build load test lint pytest bench docs clean gate alerts pipeline
