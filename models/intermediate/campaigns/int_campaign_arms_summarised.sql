@@ -194,16 +194,9 @@ final as (
         arms_joined.credited_returns_count,
         arms_joined.is_window_open,
         arms_joined.expected_allocation_share,
-        cast(
-            arms_joined.assigned_count
-            / nullif(
-                cast(
-                    campaigns_summed.campaign_assigned_count
-                    as {{ recall_type_double() }}
-                ),
-                0
-            ) as {{ recall_type_double() }}
-        ) as observed_allocation_share,
+        {{ recall_safe_divide('arms_joined.assigned_count',
+            'campaigns_summed.campaign_assigned_count') }}
+            as observed_allocation_share,
         campaigns_summed.campaign_assigned_count,
         campaigns_summed.arm_count,
         campaigns_summed.control_arm_count,

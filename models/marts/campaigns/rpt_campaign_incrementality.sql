@@ -8,7 +8,6 @@
     credit beside the causal figure. Campaigns without exactly one control
     arm have no rows (a data-quality test reports them).
 -#}
-{%- set double = recall_type_double() -%}
 
 with
 
@@ -41,24 +40,17 @@ arms as (
 
 ),
 
+{%- set expected_count =
+    'arms.campaign_assigned_count * arms.expected_allocation_share' %}
+
 ratios_tested as (
 
     select
         arms.campaign_id,
-        sum(
-            (
-                arms.assigned_count
-                - arms.campaign_assigned_count * arms.expected_allocation_share
-            )
-            * (
-                arms.assigned_count
-                - arms.campaign_assigned_count * arms.expected_allocation_share
-            )
-            / nullif(
-                arms.campaign_assigned_count * arms.expected_allocation_share,
-                0
-            )
-        ) as srm_chi_square,
+        sum({{ recall_safe_divide(
+            '(arms.assigned_count - ' ~ expected_count ~ ')'
+            ~ ' * (arms.assigned_count - ' ~ expected_count ~ ')',
+            expected_count) }}) as srm_chi_square,
         max(arms.arm_count) - 1 as srm_degrees_of_freedom
 
     from arms
