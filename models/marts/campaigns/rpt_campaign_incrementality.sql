@@ -29,7 +29,6 @@ arms as (
         offer_value,
         assigned_count,
         touched_converted_count,
-        credited_returns_count,
         expected_allocation_share,
         observed_allocation_share,
         campaign_assigned_count,
@@ -37,6 +36,31 @@ arms as (
         has_expected_shares
 
     from {{ ref('int_campaign_arms_summarised') }}
+
+),
+
+attributions as (
+
+    select
+        credited_campaign_id,
+        credited_variant_id
+
+    from {{ ref('fct_recall_attributions') }}
+    where return_type = 'recalled'
+
+),
+
+credits_counted as (
+
+    select
+        attributions.credited_campaign_id as campaign_id,
+        attributions.credited_variant_id as variant_id,
+        count(*) as credited_returns_count
+
+    from attributions
+    group by
+        attributions.credited_campaign_id,
+        attributions.credited_variant_id
 
 ),
 
@@ -100,7 +124,8 @@ final as (
         ratios_tested.srm_chi_square,
         {{ recall_chi_square_p_value('ratios_tested.srm_chi_square',
             'ratios_tested.srm_degrees_of_freedom') }} as srm_p_value,
-        arms.credited_returns_count,
+        coalesce(credits_counted.credited_returns_count, 0)
+            as credited_returns_count,
         arms.touched_converted_count,
         lifts.is_window_open
 
@@ -111,6 +136,10 @@ final as (
             and lifts.variant_id = arms.variant_id
     left join ratios_tested
         on lifts.campaign_id = ratios_tested.campaign_id
+    left join credits_counted
+        on
+            lifts.campaign_id = credits_counted.campaign_id
+            and lifts.variant_id = credits_counted.variant_id
 
 )
 
