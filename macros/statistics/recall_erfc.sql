@@ -1,8 +1,9 @@
 {#-
     The complementary error function erfc(x) = 1 - erf(x) of a SQL
     expression, as a double; null for null. The building block of the
-    normal-distribution macros (recall_normal_cdf, recall_two_sided_p_value,
-    recall_chi_square_p_value).
+    normal-distribution macros (recall_two_sided_p_value,
+    recall_chi_square_p_value): they take tails from erfc directly rather
+    than as 1 - Phi, which would cancel to 0 far out.
 
     default__: W. J. Cody's rational Chebyshev approximations ("Rational
     Chebyshev approximations for the error function", Math. Comp. 23,
@@ -16,8 +17,9 @@
     in double precision erfc is within a few units in the last place,
     and keeps that relative accuracy far into the tail (no 1 - erf
     cancellation). Measured against Python's math.erfc by
-    recall/tests/test_statistics_macros.py: Phi within 1.2e-16 absolute,
-    two-sided p-values within 2e-13 relative for |z| up to 37. Only abs,
+    recall/tests/test_statistics_macros.py: erfc within 5e-16 relative
+    for arguments of either sign, two-sided p-values within 2e-13
+    relative for |z| up to 37. Only abs,
     exp and arithmetic: portable. Engines with a native erfc may add an
     <adapter>__recall_erfc.
 

@@ -3,6 +3,7 @@ every arm against its holdout, the conversion rate of every arm, the
 sample-ratio check, and the delivery defects the generator injects."""
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -24,6 +25,33 @@ def _treatment_arms(truth: dict) -> dict[tuple[str, str], dict]:
             for cid, campaign in truth["arms"].items()
             for vid, arm in campaign["variants"].items()
             if not arm["is_control"]}
+
+
+def test_campaign_steps_read_no_marts(built, workdir):
+    """The campaign graph runs source -> staging -> intermediate -> marts:
+    no intermediate campaign model has a mart among its ancestors, so the
+    marts publish the steps instead of feeding them."""
+    manifest = json.loads((workdir / "full" / "target" / "manifest.json")
+                          .read_text())
+    nodes = manifest["nodes"]
+    steps = [node for node in nodes.values()
+             if node["resource_type"] == "model"
+             and node["original_file_path"].startswith(
+                 "models/intermediate/campaigns/")]
+    assert {"int_campaign_arms_summarised", "int_campaign_exposures_joined",
+            "int_campaign_variants_enriched"} <= {n["name"] for n in steps}
+    for step in steps:
+        seen, todo = set(), list(step["depends_on"]["nodes"])
+        while todo:
+            parent = todo.pop()
+            if parent in seen or parent not in nodes:
+                continue
+            seen.add(parent)
+            todo += nodes[parent]["depends_on"].get("nodes", [])
+        marts = sorted(nodes[parent]["name"] for parent in seen
+                       if nodes[parent]["original_file_path"].startswith(
+                           "models/marts/"))
+        assert marts == [], (step["name"], marts)
 
 
 def test_lift_intervals_cover_the_planted_effects(built, demo):

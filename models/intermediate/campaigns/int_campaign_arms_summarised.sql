@@ -3,9 +3,10 @@
     figure is built from (metrics.md §5, rulings R36, R39): assigned users,
     converters, gross revenue and reward cost in the window, sent messages
     and their price, the arm's expected and observed share of the campaign's
-    audience, and the last-touch view beside them (returns credited to the
-    arm; converters with a qualifying touch of the campaign before their
-    conversion). Arms without assignments have zero counts.
+    audience, and the converters with a qualifying touch of the campaign
+    before their conversion (the last-touch view beside the causal one;
+    rpt_campaign_incrementality adds the returns credited to the arm).
+    Arms without assignments have zero counts.
 -#}
 
 with
@@ -23,7 +24,7 @@ variants as (
         cost_per_send,
         expected_allocation_share
 
-    from {{ ref('dim_campaign_variants') }}
+    from {{ ref('int_campaign_variants_enriched') }}
 
 ),
 
@@ -41,7 +42,7 @@ exposures as (
         reward_cost_in_window,
         is_window_open
 
-    from {{ ref('fct_campaign_exposures') }}
+    from {{ ref('int_campaign_exposures_joined') }}
 
 ),
 
@@ -53,17 +54,6 @@ touches as (
         touch_at
 
     from {{ ref('int_message_touches_qualified') }}
-
-),
-
-attributions as (
-
-    select
-        credited_campaign_id,
-        credited_variant_id
-
-    from {{ ref('fct_recall_attributions') }}
-    where return_type = 'recalled'
 
 ),
 
@@ -109,20 +99,6 @@ exposures_summed as (
 
 ),
 
-credits_counted as (
-
-    select
-        attributions.credited_campaign_id as campaign_id,
-        attributions.credited_variant_id as variant_id,
-        count(*) as credited_returns_count
-
-    from attributions
-    group by
-        attributions.credited_campaign_id,
-        attributions.credited_variant_id
-
-),
-
 arms_joined as (
 
     select
@@ -143,8 +119,6 @@ arms_joined as (
         * coalesce(variants.cost_per_send, 0) as message_cost,
         coalesce(exposures_summed.reward_cost, 0) as reward_cost,
         coalesce(exposures_summed.gross_revenue, 0) as gross_revenue,
-        coalesce(credits_counted.credited_returns_count, 0)
-            as credited_returns_count,
         coalesce(exposures_summed.has_open_window, 0) = 1 as is_window_open
 
     from variants
@@ -152,10 +126,6 @@ arms_joined as (
         on
             variants.campaign_id = exposures_summed.campaign_id
             and variants.variant_id = exposures_summed.variant_id
-    left join credits_counted
-        on
-            variants.campaign_id = credits_counted.campaign_id
-            and variants.variant_id = credits_counted.variant_id
 
 ),
 
@@ -191,19 +161,11 @@ final as (
         cast(arms_joined.message_cost as decimal(18, 4)) as message_cost,
         cast(arms_joined.reward_cost as decimal(18, 2)) as reward_cost,
         cast(arms_joined.gross_revenue as decimal(18, 2)) as gross_revenue,
-        arms_joined.credited_returns_count,
         arms_joined.is_window_open,
         arms_joined.expected_allocation_share,
-        cast(
-            arms_joined.assigned_count
-            / nullif(
-                cast(
-                    campaigns_summed.campaign_assigned_count
-                    as {{ recall_type_double() }}
-                ),
-                0
-            ) as {{ recall_type_double() }}
-        ) as observed_allocation_share,
+        {{ recall_safe_divide('arms_joined.assigned_count',
+            'campaigns_summed.campaign_assigned_count') }}
+            as observed_allocation_share,
         campaigns_summed.campaign_assigned_count,
         campaigns_summed.arm_count,
         campaigns_summed.control_arm_count,

@@ -98,29 +98,29 @@ pairs_joined as (
         treatment.converted_count,
         baseline.assigned_count as baseline_assigned_count,
         baseline.converted_count as baseline_converted_count,
-        cast(treatment.converted_count as {{ double }})
-        / nullif(treatment.assigned_count, 0) as conversion_rate,
-        cast(baseline.converted_count as {{ double }})
-        / nullif(baseline.assigned_count, 0) as baseline_conversion_rate,
+        {{ recall_safe_divide('treatment.converted_count',
+            'treatment.assigned_count') }} as conversion_rate,
+        {{ recall_safe_divide('baseline.converted_count',
+            'baseline.assigned_count') }} as baseline_conversion_rate,
         treatment.sent_count,
         treatment.message_cost,
         treatment.reward_cost,
         treatment.total_cost,
         baseline.total_cost as baseline_total_cost,
-        cast(treatment.gross_revenue as {{ double }})
-        / nullif(treatment.assigned_count, 0) as revenue_per_assigned_user,
-        cast(baseline.gross_revenue as {{ double }})
-        / nullif(baseline.assigned_count, 0)
+        {{ recall_safe_divide('treatment.gross_revenue',
+            'treatment.assigned_count') }} as revenue_per_assigned_user,
+        {{ recall_safe_divide('baseline.gross_revenue',
+            'baseline.assigned_count') }}
             as baseline_revenue_per_assigned_user,
         case
             when pairs_listed.comparison = 'control'
                 then cast(treatment.total_cost as {{ double }})
             else
                 (
-                    cast(treatment.total_cost as {{ double }})
-                    / nullif(treatment.assigned_count, 0)
-                    - cast(baseline.total_cost as {{ double }})
-                    / nullif(baseline.assigned_count, 0)
+                    {{ recall_safe_divide('treatment.total_cost',
+                        'treatment.assigned_count') }}
+                    - {{ recall_safe_divide('baseline.total_cost',
+                        'baseline.assigned_count') }}
                 )
                 * treatment.assigned_count
         end as cost_basis,
@@ -161,22 +161,17 @@ lifts_measured as (
 
     select
         z_measured.*,
-        z_measured.conversion_rate - z_measured.baseline_conversion_rate
-            as absolute_lift,
+        {{ recall_absolute_lift(*counts) }} as absolute_lift,
         {{ recall_absolute_lift_ci(*counts, bound='lower') }}
             as absolute_lift_ci_lower,
         {{ recall_absolute_lift_ci(*counts, bound='upper') }}
             as absolute_lift_ci_upper,
-        z_measured.conversion_rate
-        / nullif(z_measured.baseline_conversion_rate, 0) - 1
-            as relative_lift,
+        {{ recall_relative_lift(*counts) }} as relative_lift,
         {{ recall_relative_lift_ci(*counts, bound='lower') }}
             as relative_lift_ci_lower,
         {{ recall_relative_lift_ci(*counts, bound='upper') }}
             as relative_lift_ci_upper,
         {{ recall_two_sided_p_value('z_measured.z_statistic') }} as p_value,
-        (z_measured.conversion_rate - z_measured.baseline_conversion_rate)
-        * z_measured.assigned_count as incremental_conversions,
         (
             z_measured.revenue_per_assigned_user
             - z_measured.baseline_revenue_per_assigned_user
@@ -187,49 +182,62 @@ lifts_measured as (
 
 ),
 
+increments_measured as (
+
+    select
+        lifts_measured.*,
+        lifts_measured.absolute_lift * lifts_measured.assigned_count
+            as incremental_conversions
+
+    from lifts_measured
+
+),
+
 final as (
 
     select
-        lifts_measured.campaign_id,
-        lifts_measured.variant_id,
-        lifts_measured.baseline_variant_id,
-        lifts_measured.comparison,
-        lifts_measured.conversion_event,
-        lifts_measured.assigned_count,
-        lifts_measured.converted_count,
-        lifts_measured.conversion_rate,
-        lifts_measured.baseline_assigned_count,
-        lifts_measured.baseline_converted_count,
-        lifts_measured.baseline_conversion_rate,
-        lifts_measured.absolute_lift,
-        lifts_measured.absolute_lift_ci_lower,
-        lifts_measured.absolute_lift_ci_upper,
-        lifts_measured.relative_lift,
-        lifts_measured.relative_lift_ci_lower,
-        lifts_measured.relative_lift_ci_upper,
-        lifts_measured.z_statistic,
-        lifts_measured.p_value,
-        lifts_measured.incremental_conversions,
-        lifts_measured.sent_count,
-        lifts_measured.message_cost,
-        lifts_measured.reward_cost,
-        lifts_measured.total_cost,
-        lifts_measured.baseline_total_cost,
-        lifts_measured.cost_basis,
+        increments_measured.campaign_id,
+        increments_measured.variant_id,
+        increments_measured.baseline_variant_id,
+        increments_measured.comparison,
+        increments_measured.conversion_event,
+        increments_measured.assigned_count,
+        increments_measured.converted_count,
+        increments_measured.conversion_rate,
+        increments_measured.baseline_assigned_count,
+        increments_measured.baseline_converted_count,
+        increments_measured.baseline_conversion_rate,
+        increments_measured.absolute_lift,
+        increments_measured.absolute_lift_ci_lower,
+        increments_measured.absolute_lift_ci_upper,
+        increments_measured.relative_lift,
+        increments_measured.relative_lift_ci_lower,
+        increments_measured.relative_lift_ci_upper,
+        increments_measured.z_statistic,
+        increments_measured.p_value,
+        increments_measured.incremental_conversions,
+        increments_measured.sent_count,
+        increments_measured.message_cost,
+        increments_measured.reward_cost,
+        increments_measured.total_cost,
+        increments_measured.baseline_total_cost,
+        increments_measured.cost_basis,
         case
-            when lifts_measured.incremental_conversions > 0
+            when increments_measured.incremental_conversions > 0
                 then
-                    lifts_measured.cost_basis
-                    / lifts_measured.incremental_conversions
+                    increments_measured.cost_basis
+                    / increments_measured.incremental_conversions
         end as cost_per_incremental_conversion,
-        lifts_measured.revenue_per_assigned_user,
-        lifts_measured.baseline_revenue_per_assigned_user,
-        lifts_measured.incremental_revenue,
-        (lifts_measured.incremental_revenue - lifts_measured.cost_basis)
-        / nullif(lifts_measured.cost_basis, 0) as roi,
-        lifts_measured.is_window_open
+        increments_measured.revenue_per_assigned_user,
+        increments_measured.baseline_revenue_per_assigned_user,
+        increments_measured.incremental_revenue,
+        {{ recall_safe_divide(
+            'increments_measured.incremental_revenue'
+            ~ ' - increments_measured.cost_basis',
+            'increments_measured.cost_basis') }} as roi,
+        increments_measured.is_window_open
 
-    from lifts_measured
+    from increments_measured
 
 )
 

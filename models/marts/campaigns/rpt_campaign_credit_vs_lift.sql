@@ -8,7 +8,6 @@
     treatment added. The gaps are the natural returns and conversions that
     credit takes for the campaign.
 -#}
-{%- set double = recall_type_double() -%}
 {%- set bigint = dbt.type_bigint() -%}
 
 with
@@ -71,10 +70,9 @@ final as (
         campaigns_summed.credited_returns_count
         - campaigns_summed.incremental_conversions
             as credited_minus_incremental,
-        campaigns_summed.incremental_conversions
-        / nullif(
-            cast(campaigns_summed.touched_converted_count as {{ double }}), 0
-        ) as incremental_to_touched_ratio,
+        {{ recall_safe_divide('campaigns_summed.incremental_conversions',
+            'campaigns_summed.touched_converted_count') }}
+            as incremental_to_touched_ratio,
         campaigns_summed.has_open_window = 1 as is_window_open
 
     from campaigns_summed

@@ -99,16 +99,8 @@ final as (
         coalesce(exposures_counted.delivered_count, 0) as delivered_count,
         coalesce(exposures_counted.opened_count, 0) as opened_count,
         coalesce(exposures_counted.clicked_count, 0) as clicked_count,
-        cast(
-            exposures_counted.failed_count
-            / nullif(
-                cast(
-                    exposures_counted.send_attempt_count
-                    as {{ recall_type_double() }}
-                ),
-                0
-            ) as {{ recall_type_double() }}
-        ) as failed_share
+        {{ recall_safe_divide('exposures_counted.failed_count',
+            'exposures_counted.send_attempt_count') }} as failed_share
 
     from variants
     left join exposures_counted

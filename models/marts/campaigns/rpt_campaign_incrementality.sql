@@ -8,7 +8,6 @@
     credit beside the causal figure. Campaigns without exactly one control
     arm have no rows (a data-quality test reports them).
 -#}
-{%- set double = recall_type_double() -%}
 
 with
 
@@ -30,7 +29,6 @@ arms as (
         offer_value,
         assigned_count,
         touched_converted_count,
-        credited_returns_count,
         expected_allocation_share,
         observed_allocation_share,
         campaign_assigned_count,
@@ -41,24 +39,42 @@ arms as (
 
 ),
 
+attributions as (
+
+    select
+        credited_campaign_id,
+        credited_variant_id
+
+    from {{ ref('fct_recall_attributions') }}
+    where return_type = 'recalled'
+
+),
+
+credits_counted as (
+
+    select
+        attributions.credited_campaign_id as campaign_id,
+        attributions.credited_variant_id as variant_id,
+        count(*) as credited_returns_count
+
+    from attributions
+    group by
+        attributions.credited_campaign_id,
+        attributions.credited_variant_id
+
+),
+
+{%- set expected_count =
+    'arms.campaign_assigned_count * arms.expected_allocation_share' %}
+
 ratios_tested as (
 
     select
         arms.campaign_id,
-        sum(
-            (
-                arms.assigned_count
-                - arms.campaign_assigned_count * arms.expected_allocation_share
-            )
-            * (
-                arms.assigned_count
-                - arms.campaign_assigned_count * arms.expected_allocation_share
-            )
-            / nullif(
-                arms.campaign_assigned_count * arms.expected_allocation_share,
-                0
-            )
-        ) as srm_chi_square,
+        sum({{ recall_safe_divide(
+            '(arms.assigned_count - ' ~ expected_count ~ ')'
+            ~ ' * (arms.assigned_count - ' ~ expected_count ~ ')',
+            expected_count) }}) as srm_chi_square,
         max(arms.arm_count) - 1 as srm_degrees_of_freedom
 
     from arms
@@ -108,7 +124,8 @@ final as (
         ratios_tested.srm_chi_square,
         {{ recall_chi_square_p_value('ratios_tested.srm_chi_square',
             'ratios_tested.srm_degrees_of_freedom') }} as srm_p_value,
-        arms.credited_returns_count,
+        coalesce(credits_counted.credited_returns_count, 0)
+            as credited_returns_count,
         arms.touched_converted_count,
         lifts.is_window_open
 
@@ -119,6 +136,10 @@ final as (
             and lifts.variant_id = arms.variant_id
     left join ratios_tested
         on lifts.campaign_id = ratios_tested.campaign_id
+    left join credits_counted
+        on
+            lifts.campaign_id = credits_counted.campaign_id
+            and lifts.variant_id = credits_counted.variant_id
 
 )
 

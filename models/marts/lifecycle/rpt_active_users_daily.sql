@@ -162,8 +162,8 @@ final as (
         cast(deltas_accumulated.dau as {{ dbt.type_bigint() }}) as dau,
         cast(deltas_accumulated.wau as {{ dbt.type_bigint() }}) as wau,
         cast(deltas_accumulated.mau as {{ dbt.type_bigint() }}) as mau,
-        cast(deltas_accumulated.dau as {{ recall_type_double() }})
-        / nullif(deltas_accumulated.mau, 0) as stickiness
+        {{ recall_safe_divide('deltas_accumulated.dau',
+            'deltas_accumulated.mau') }} as stickiness
 
     from deltas_accumulated
 

@@ -170,10 +170,9 @@ final as (
         cast(months_joined.churned_users as {{ dbt.type_bigint() }})
             as churned_users,
         cast(months_joined.mau as {{ dbt.type_bigint() }}) as mau,
-        cast(
-            months_joined.new_users + months_joined.resurrected_users
-            as {{ recall_type_double() }}
-        ) / nullif(months_joined.churned_users, 0) as quick_ratio,
+        {{ recall_safe_divide(
+            'months_joined.new_users + months_joined.resurrected_users',
+            'months_joined.churned_users') }} as quick_ratio,
         months_joined.month_start = {{ as_of_month }}
         and cast(
             {{ dbt.date_trunc('month', recall_add_days(as_of_date, 1)) }}

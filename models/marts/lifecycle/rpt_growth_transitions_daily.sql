@@ -131,8 +131,8 @@ final as (
             as users_count,
         cast(state_sizes_shifted.users_count as {{ dbt.type_bigint() }})
             as from_state_users_count,
-        cast(transitions_unioned.users_count as {{ recall_type_double() }})
-        / nullif(state_sizes_shifted.users_count, 0) as rate
+        {{ recall_safe_divide('transitions_unioned.users_count',
+            'state_sizes_shifted.users_count') }} as rate
 
     from transitions_unioned
     inner join state_sizes_shifted

@@ -139,17 +139,14 @@ ratios_measured as (
     select
         cells_counted.*,
         baselines_measured.baseline_count,
-        cast(cells_counted.event_count as {{ recall_type_double() }})
-        / nullif(baselines_measured.baseline_count, 0) as volume_ratio,
-        cast(cells_counted.identified_count as {{ recall_type_double() }})
-        / nullif(cells_counted.event_count, 0) as identified_share,
-        cast(cells_counted.late_count as {{ recall_type_double() }})
-        / nullif(cells_counted.event_count, 0) as late_share,
-        cast(
-            cells_counted.missing_property_count
-            as {{ recall_type_double() }}
-        )
-        / nullif(cells_counted.event_count, 0) as missing_property_share
+        {{ recall_safe_divide('cells_counted.event_count',
+            'baselines_measured.baseline_count') }} as volume_ratio,
+        {{ recall_safe_divide('cells_counted.identified_count',
+            'cells_counted.event_count') }} as identified_share,
+        {{ recall_safe_divide('cells_counted.late_count',
+            'cells_counted.event_count') }} as late_share,
+        {{ recall_safe_divide('cells_counted.missing_property_count',
+            'cells_counted.event_count') }} as missing_property_share
 
     from cells_counted
     left join baselines_measured

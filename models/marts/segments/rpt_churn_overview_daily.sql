@@ -309,18 +309,10 @@ final as (
             bases_accumulated.registered_users_count
             as {{ dbt.type_bigint() }}
         ) as registered_users_count,
-        cast(
-            bases_accumulated.silent_users_count
-            as {{ recall_type_double() }}
-        )
-        / nullif(bases_accumulated.registered_users_count, 0)
-            as silent_share,
-        cast(
-            bases_accumulated.churned_users_count
-            as {{ recall_type_double() }}
-        )
-        / nullif(bases_accumulated.registered_users_count, 0)
-            as churned_share,
+        {{ recall_safe_divide('bases_accumulated.silent_users_count',
+            'bases_accumulated.registered_users_count') }} as silent_share,
+        {{ recall_safe_divide('bases_accumulated.churned_users_count',
+            'bases_accumulated.registered_users_count') }} as churned_share,
         cast(
             bases_accumulated.returns_natural_count as {{ dbt.type_bigint() }}
         ) as returns_natural_count,
