@@ -2,80 +2,43 @@
     One row per user with at least one paid order on or before as_of_date:
     the raw RFM values over the paid orders of the last rfm_lookback_days
     (metrics.md §4, rulings R26) and the Fader-Hardie repeat-purchase
-    summary over all history (R27). Orders are read as R7 reads them: placed
-    on or before as_of_date, each in its latest version updated on or before
-    the end of as_of_date; an order counts when that version is paid, for
-    its net revenue gross_amount - discount_amount. An order's day is the
-    reporting-time-zone date of ordered_at.
+    summary over all history (R27). Orders are read as R7 reads them
+    (int_orders_resolved): each in its latest version updated on or before
+    the end of as_of_date, placed on or before as_of_date; an order counts
+    when that version is paid, for its net revenue gross_amount -
+    discount_amount. An order's day is the reporting-time-zone date of
+    ordered_at.
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
 
 with
 
-order_versions as (
+orders as (
 
     select
-        order_id,
         user_id,
-        ordered_at,
-        status,
-        gross_amount,
-        discount_amount,
-        updated_at
+        order_date,
+        net_revenue
 
-    from {{ ref('int_order_versions_triaged') }}
+    from {{ ref('int_orders_resolved') }}
     where
-        row_status <> 'quarantined'
-        and {{ recall_local_date('ordered_at') }} <= {{ as_of_date }}
-        and {{ recall_local_date('updated_at') }} <= {{ as_of_date }}
-
-),
-
-order_versions_ranked as (
-
-    select
-        order_versions.order_id,
-        order_versions.user_id,
-        order_versions.status,
-        {{ recall_local_date('order_versions.ordered_at') }} as order_date,
-        order_versions.gross_amount - order_versions.discount_amount
-            as net_amount,
-        row_number() over (
-            partition by order_versions.order_id
-            order by order_versions.updated_at desc, order_versions.status desc
-        ) as version_rank
-
-    from order_versions
-
-),
-
-paid_orders as (
-
-    select
-        order_versions_ranked.order_id,
-        order_versions_ranked.user_id,
-        order_versions_ranked.order_date,
-        order_versions_ranked.net_amount
-
-    from order_versions_ranked
-    where
-        order_versions_ranked.version_rank = 1
-        and order_versions_ranked.status = 'paid'
+        is_paid
+        and order_date <= {{ as_of_date }}
 
 ),
 
 purchase_days as (
 
     select
-        paid_orders.user_id,
-        paid_orders.order_date,
+        orders.user_id,
+        orders.order_date,
         count(*) as paid_order_count,
-        sum(paid_orders.net_amount) as net_revenue
+        sum(orders.net_revenue) as net_revenue
 
-    from paid_orders
+    from orders
     group by
-        paid_orders.user_id,
-        paid_orders.order_date
+        orders.user_id,
+        orders.order_date
 
 ),
 

@@ -4,7 +4,8 @@
     net revenue and paid orders to date, the share of that day's purchasers
     with at least that revenue and the value tier (metrics.md §4, rulings
     R28), point in time (R14): orders placed on or before the day, each in
-    its latest version updated on or before the day. Every purchaser of an
+    its latest version updated on or before the day (the version whose
+    int_order_versions_dated interval holds the day). Every purchaser of an
     evaluation day is ranked, but only the rows that are read are kept:
     every purchaser of every such day was 18M rows at 1M users, for well
     under 1M that are read.
@@ -30,19 +31,17 @@ users as (
 
 ),
 
-order_versions as (
+paid_versions as (
 
     select
-        order_id,
         user_id,
-        ordered_at,
-        status,
-        gross_amount,
-        discount_amount,
-        updated_at
+        order_date,
+        net_revenue,
+        valid_from,
+        valid_to
 
-    from {{ ref('int_order_versions_triaged') }}
-    where row_status <> 'quarantined'
+    from {{ ref('int_order_versions_dated') }}
+    where is_paid
 
 ),
 
@@ -59,45 +58,25 @@ evaluation_days as (
 
 ),
 
-versions_dated as (
-
-    select
-        order_versions.order_id,
-        order_versions.user_id,
-        order_versions.status,
-        order_versions.gross_amount - order_versions.discount_amount
-            as net_amount,
-        {{ recall_local_date('order_versions.ordered_at') }} as ordered_date,
-        {{ recall_local_date('order_versions.updated_at') }} as version_date,
-        lead({{ recall_local_date('order_versions.updated_at') }}) over (
-            partition by order_versions.order_id
-            order by order_versions.updated_at
-        ) as next_version_date
-
-    from order_versions
-
-),
-
 paid_versions_spanned as (
 
-    {#- The days on which this version is the order's latest one and the
+    {#- The days on which this version is the order's current one and the
         order has been placed. -#}
     select
-        versions_dated.user_id,
-        versions_dated.net_amount,
+        paid_versions.user_id,
+        paid_versions.net_revenue,
         case
-            when versions_dated.ordered_date > versions_dated.version_date
-                then versions_dated.ordered_date
-            else versions_dated.version_date
+            when paid_versions.order_date > paid_versions.valid_from
+                then paid_versions.order_date
+            else paid_versions.valid_from
         end as valid_from,
-        versions_dated.next_version_date as valid_to
+        paid_versions.valid_to
 
-    from versions_dated
+    from paid_versions
     {#- Users are matched here, on the versions, not on the versions x
         evaluation days the range join below makes (33M rows at 1M users). #}
     inner join users
-        on versions_dated.user_id = users.user_id
-    where versions_dated.status = 'paid'
+        on paid_versions.user_id = users.user_id
 
 ),
 
@@ -111,7 +90,7 @@ revenue_changes as (
     select
         paid_versions_spanned.user_id,
         paid_versions_spanned.valid_from as change_date,
-        paid_versions_spanned.net_amount as revenue_change,
+        paid_versions_spanned.net_revenue as revenue_change,
         1 as order_change
 
     from paid_versions_spanned
@@ -124,7 +103,7 @@ revenue_changes as (
     select
         paid_versions_spanned.user_id,
         paid_versions_spanned.valid_to as change_date,
-        -1 * paid_versions_spanned.net_amount as revenue_change,
+        -1 * paid_versions_spanned.net_revenue as revenue_change,
         -1 as order_change
 
     from paid_versions_spanned

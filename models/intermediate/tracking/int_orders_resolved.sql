@@ -1,9 +1,11 @@
 {#-
     One row per order as it stands at the end of as_of_date (rulings R7):
-    its latest non-quarantined version with updated_at on or before that
-    day, the version with the greatest status winning a tie on updated_at
-    (the order fct_user_days uses). Net revenue follows the raw contract:
-    gross - discount when paid, else 0.
+    its version current on that day in int_order_versions_dated, the
+    latest non-quarantined version with updated_at on or before that day
+    (the greatest status winning a tie on updated_at). Every reader of
+    "the order as of as_of_date" reads this model; it keeps orders placed
+    after as_of_date (by a version recorded before it), which readers drop
+    by order_date.
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
 
@@ -15,56 +17,43 @@ order_versions as (
         order_id,
         user_id,
         ordered_at,
+        order_date,
         status,
+        is_paid,
         gross_amount,
         discount_amount,
+        net_revenue,
         coupon_id,
-        updated_at
+        updated_at,
+        valid_from,
+        valid_to
 
-    from {{ ref('int_order_versions_triaged') }}
-    where
-        row_status <> 'quarantined'
-        and {{ recall_local_date('updated_at') }} <= {{ as_of_date }}
-
-),
-
-versions_ranked as (
-
-    select
-        order_versions.*,
-        row_number() over (
-            partition by order_versions.order_id
-            order by
-                order_versions.updated_at desc,
-                order_versions.status desc
-        ) as version_rank
-
-    from order_versions
+    from {{ ref('int_order_versions_dated') }}
 
 ),
 
 final as (
 
     select
-        versions_ranked.order_id,
-        versions_ranked.user_id,
-        versions_ranked.ordered_at,
-        {{ recall_local_date('versions_ranked.ordered_at') }} as order_date,
-        versions_ranked.status,
-        versions_ranked.status = 'paid' as is_paid,
-        versions_ranked.gross_amount,
-        versions_ranked.discount_amount,
-        case
-            when versions_ranked.status = 'paid'
-                then versions_ranked.gross_amount
-                    - versions_ranked.discount_amount
-            else 0
-        end as net_revenue,
-        versions_ranked.coupon_id,
-        versions_ranked.updated_at
+        order_versions.order_id,
+        order_versions.user_id,
+        order_versions.ordered_at,
+        order_versions.order_date,
+        order_versions.status,
+        order_versions.is_paid,
+        order_versions.gross_amount,
+        order_versions.discount_amount,
+        order_versions.net_revenue,
+        order_versions.coupon_id,
+        order_versions.updated_at
 
-    from versions_ranked
-    where versions_ranked.version_rank = 1
+    from order_versions
+    where
+        order_versions.valid_from <= {{ as_of_date }}
+        and (
+            order_versions.valid_to is null
+            or order_versions.valid_to > {{ as_of_date }}
+        )
 
 )
 

@@ -6,8 +6,9 @@
     (get_incremental_recall_user_days_sql) replaces exactly those days, so a
     day that is no longer active goes too.
 -#}
-{#- recall_user_days_changes reads it; the hint declares the dependency. -#}
+{#- recall_user_days_changes reads them; the hints declare the dependencies. -#}
 -- depends_on: {{ ref('int_anonymous_devices_dated') }}
+-- depends_on: {{ ref('int_order_versions_triaged') }}
 {{
     config(
         materialized='incremental',
@@ -104,18 +105,15 @@ events as (
 orders as (
 
     select
-        order_id,
         user_id,
-        ordered_at,
-        status,
-        gross_amount,
-        discount_amount,
-        updated_at
+        order_date,
+        is_paid,
+        net_revenue
 
-    from {{ ref('int_order_versions_triaged') }}
+    from {{ ref('int_orders_resolved') }}
     where
-        row_status <> 'quarantined'
-        and {{ recall_local_date('updated_at') }} <= {{ as_of_date }}
+        order_date <= {{ as_of_date }}
+        and order_date >= {{ from_date }}
 
 ),
 
@@ -199,47 +197,19 @@ event_days as (
 
 ),
 
-order_versions_ranked as (
-
-    select
-        orders.*,
-        row_number() over (
-            partition by orders.order_id
-            order by orders.updated_at desc, orders.status desc
-        ) as version_rank
-
-    from orders
-
-),
-
 order_days as (
 
     select
-        order_versions_ranked.user_id,
-        {{ recall_local_date('order_versions_ranked.ordered_at') }}
-            as activity_date,
+        orders.user_id,
+        orders.order_date as activity_date,
         count(*) as order_count,
-        count(case when order_versions_ranked.status = 'paid' then 1 end)
-            as paid_order_count,
-        sum(
-            case
-                when order_versions_ranked.status = 'paid'
-                    then order_versions_ranked.gross_amount
-                        - order_versions_ranked.discount_amount
-                else 0
-            end
-        ) as net_revenue
+        count(case when orders.is_paid then 1 end) as paid_order_count,
+        sum(orders.net_revenue) as net_revenue
 
-    from order_versions_ranked
-    where
-        order_versions_ranked.version_rank = 1
-        and {{ recall_local_date('order_versions_ranked.ordered_at') }}
-        <= {{ as_of_date }}
-        and {{ recall_local_date('order_versions_ranked.ordered_at') }}
-        >= {{ from_date }}
+    from orders
     group by
-        order_versions_ranked.user_id,
-        {{ recall_local_date('order_versions_ranked.ordered_at') }}
+        orders.user_id,
+        orders.order_date
 
 ),
 

@@ -4,7 +4,8 @@
     day - registration day <= k, its gain over k - 1 (gain(0) = share(0))
     and the inflection day. A user's first paid order day is the earliest
     local ordered day, on or before as_of_date, among their orders whose
-    latest version updated on or before as_of_date is paid (rulings R7); an
+    latest version updated on or before as_of_date is paid (rulings R7,
+    int_orders_resolved); an
     order placed before registration counts as bought within every k.
     A cell is complete when the cohort's last registration day (the latest
     registration_date of its users, as in rpt_feature_retention) + k <=
@@ -30,19 +31,16 @@ users as (
 
 ),
 
-order_versions as (
+paid_orders as (
 
     select
-        order_id,
         user_id,
-        ordered_at,
-        status,
-        updated_at
+        order_date
 
-    from {{ ref('int_order_versions_triaged') }}
+    from {{ ref('int_orders_resolved') }}
     where
-        row_status <> 'quarantined'
-        and {{ recall_local_date('updated_at') }} <= {{ as_of_date }}
+        is_paid
+        and order_date <= {{ as_of_date }}
 
 ),
 
@@ -52,35 +50,14 @@ k_numbers as (
 
 ),
 
-versions_ranked as (
-
-    select
-        order_versions.user_id,
-        order_versions.ordered_at,
-        order_versions.status,
-        row_number() over (
-            partition by order_versions.order_id
-            order by order_versions.updated_at desc, order_versions.status desc
-        ) as version_rank
-
-    from order_versions
-
-),
-
 first_paid_days as (
 
     select
-        versions_ranked.user_id,
-        min({{ recall_local_date('versions_ranked.ordered_at') }})
-            as first_paid_date
+        paid_orders.user_id,
+        min(paid_orders.order_date) as first_paid_date
 
-    from versions_ranked
-    where
-        versions_ranked.version_rank = 1
-        and versions_ranked.status = 'paid'
-        and {{ recall_local_date('versions_ranked.ordered_at') }}
-        <= {{ as_of_date }}
-    group by versions_ranked.user_id
+    from paid_orders
+    group by paid_orders.user_id
 
 ),
 

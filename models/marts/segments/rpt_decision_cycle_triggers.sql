@@ -3,8 +3,8 @@
     cycle trigger list): registered exactly decision_cycle_days days before
     as_of_date and without a paid order by as_of_date (no order placed on or
     before as_of_date whose latest version updated on or before as_of_date is
-    paid; rulings R7). With the user's channel, lifecycle state and
-    reachability, so the list can be sent as it is.
+    paid; rulings R7, int_orders_resolved). With the user's channel,
+    lifecycle state and reachability, so the list can be sent as it is.
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
 {#- Whole days, checked at run start (validate_recall_vars). -#}
@@ -34,47 +34,21 @@ users as (
 
 ),
 
-order_versions as (
+paid_orders as (
 
-    select
-        order_id,
-        user_id,
-        ordered_at,
-        status,
-        updated_at
-
-    from {{ ref('int_order_versions_triaged') }}
+    select user_id
+    from {{ ref('int_orders_resolved') }}
     where
-        row_status <> 'quarantined'
-        and {{ recall_local_date('updated_at') }} <= {{ as_of_date }}
-
-),
-
-versions_ranked as (
-
-    select
-        order_versions.user_id,
-        order_versions.ordered_at,
-        order_versions.status,
-        row_number() over (
-            partition by order_versions.order_id
-            order by order_versions.updated_at desc, order_versions.status desc
-        ) as version_rank
-
-    from order_versions
+        is_paid
+        and order_date <= {{ as_of_date }}
 
 ),
 
 purchasers as (
 
-    select versions_ranked.user_id
-    from versions_ranked
-    where
-        versions_ranked.version_rank = 1
-        and versions_ranked.status = 'paid'
-        and {{ recall_local_date('versions_ranked.ordered_at') }}
-        <= {{ as_of_date }}
-    group by versions_ranked.user_id
+    select paid_orders.user_id
+    from paid_orders
+    group by paid_orders.user_id
 
 ),
 

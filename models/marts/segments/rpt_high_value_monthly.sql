@@ -5,9 +5,10 @@
     net revenue (gross - discount) of their paid orders with a local
     ordered day in (e - high_value_window_days, e] is at least
     high_value_threshold, each order in its latest version updated on or
-    before e (point in time, rulings R7, R14). The month's start set is the
-    high-value set on the last day of the month before, its end set the
-    set on its last day, or on as_of_date for the month of as_of_date
+    before e (point in time, rulings R7, R14: the version whose
+    int_order_versions_dated interval holds e). The month's start set is
+    the high-value set on the last day of the month before, its end set
+    the set on its last day, or on as_of_date for the month of as_of_date
     (flagged partial unless as_of_date is its last day). Users joining the
     end set are split by registration: before the month (existing) or not
     (new). end - start = gained_existing + gained_new - lost.
@@ -37,19 +38,18 @@ users as (
 
 ),
 
-order_versions as (
+paid_versions as (
 
+    {#- A paid version counts on the days it is its order's current one. -#}
     select
-        order_id,
         user_id,
-        ordered_at,
-        status,
-        gross_amount,
-        discount_amount,
-        updated_at
+        order_date,
+        net_revenue,
+        valid_from,
+        valid_to
 
-    from {{ ref('int_order_versions_triaged') }}
-    where row_status <> 'quarantined'
+    from {{ ref('int_order_versions_dated') }}
+    where is_paid
 
 ),
 
@@ -104,58 +104,24 @@ evaluation_days as (
 
 ),
 
-versions_dated as (
-
-    select
-        order_versions.user_id,
-        order_versions.status,
-        order_versions.gross_amount - order_versions.discount_amount
-            as net_amount,
-        {{ recall_local_date('order_versions.ordered_at') }} as ordered_date,
-        {{ recall_local_date('order_versions.updated_at') }} as version_date,
-        lead({{ recall_local_date('order_versions.updated_at') }}) over (
-            partition by order_versions.order_id
-            order by order_versions.updated_at
-        ) as next_version_date
-
-    from order_versions
-
-),
-
-paid_versions as (
-
-    {# A version counts on the days from its update to the next one. #}
-    select
-        versions_dated.user_id,
-        versions_dated.net_amount,
-        versions_dated.ordered_date,
-        versions_dated.version_date,
-        versions_dated.next_version_date
-
-    from versions_dated
-    where versions_dated.status = 'paid'
-
-),
-
 window_revenue as (
 
     select
         evaluation_days.evaluation_date,
         paid_versions.user_id,
-        sum(paid_versions.net_amount) as net_revenue
+        sum(paid_versions.net_revenue) as net_revenue
 
     from evaluation_days
     inner join paid_versions
         on
-            evaluation_days.evaluation_date >= paid_versions.version_date
+            evaluation_days.evaluation_date >= paid_versions.valid_from
             and (
-                paid_versions.next_version_date is null
-                or evaluation_days.evaluation_date
-                < paid_versions.next_version_date
+                paid_versions.valid_to is null
+                or evaluation_days.evaluation_date < paid_versions.valid_to
             )
-            and evaluation_days.evaluation_date >= paid_versions.ordered_date
+            and evaluation_days.evaluation_date >= paid_versions.order_date
             and {{ recall_add_days('evaluation_days.evaluation_date',
-                -window_days) }} < paid_versions.ordered_date
+                -window_days) }} < paid_versions.order_date
     group by
         evaluation_days.evaluation_date,
         paid_versions.user_id
