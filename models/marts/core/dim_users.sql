@@ -4,6 +4,10 @@
     as_of_date, and reachability per channel (rulings R30).
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
+{#- The channels of the registry whose reachability dim_users publishes; each
+    has its rule (R30) in the step reachability below. -#}
+{%- set reachable_channels = recall_channels(reachability=true)
+    | map(attribute='channel') | list -%}
 
 with
 
@@ -187,12 +191,14 @@ final as (
         {{ recall_lifecycle_state('states_measured.days_since_registration',
             'states_measured.days_inactive') }} as lifecycle_state,
         states_measured.days_inactive,
-        reachability.is_reachable_push,
-        reachability.is_reachable_sms,
-        reachability.is_reachable_email,
-        reachability.is_reachable_push
-        or reachability.is_reachable_sms
-        or reachability.is_reachable_email as is_reachable
+        {%- for channel in reachable_channels %}
+        reachability.is_reachable_{{ channel }},
+        {%- endfor %}
+        {% for channel in reachable_channels -%}
+            {% if not loop.first %}or {% endif -%}
+            reachability.is_reachable_{{ channel }}
+        {% endfor -%}
+        as is_reachable
 
     from users
     inner join activity_bounds
