@@ -4,17 +4,20 @@
     message, used when a campaign arm leaves cost_per_send empty (rulings
     R37), and its description.
 -#}
+{%- set string_type = dbt.type_string() -%}
 
 with
 
 channels as (
     {% for channel in recall_channels() %}
     select
-        cast({{ dbt.string_literal(channel.channel) }}
-            as {{ dbt.type_string() }}) as channel,
+        cast(
+            {{ dbt.string_literal(channel.channel) }} as {{ string_type }}
+        ) as channel,
         cast({{ channel.cost_per_send }} as decimal(18, 4)) as cost_per_send,
-        cast({{ dbt.string_literal(channel.description) }}
-            as {{ dbt.type_string() }}) as description
+        cast(
+            {{ dbt.string_literal(channel.description) }} as {{ string_type }}
+        ) as description
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 

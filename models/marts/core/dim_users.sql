@@ -6,8 +6,11 @@
 {%- set as_of_date = recall_as_of_date_sql() -%}
 {#- The channels of the registry whose reachability dim_users publishes; each
     has its rule (R30) in the step reachability below. -#}
-{%- set reachable_channels = recall_channels(reachability=true)
-    | map(attribute='channel') | list -%}
+{%- set reachable_columns = [] -%}
+{%- for channel in recall_channels(reachability=true) -%}
+    {%- do reachable_columns.append(
+        'reachability.is_reachable_' ~ channel.channel) -%}
+{%- endfor -%}
 
 with
 
@@ -191,14 +194,10 @@ final as (
         {{ recall_lifecycle_state('states_measured.days_since_registration',
             'states_measured.days_inactive') }} as lifecycle_state,
         states_measured.days_inactive,
-        {%- for channel in reachable_channels %}
-        reachability.is_reachable_{{ channel }},
+        {%- for column in reachable_columns %}
+        {{ column }},
         {%- endfor %}
-        {% for channel in reachable_channels -%}
-            {% if not loop.first %}or {% endif -%}
-            reachability.is_reachable_{{ channel }}
-        {% endfor -%}
-        as is_reachable
+        {{ reachable_columns | join('\n        or ') }} as is_reachable
 
     from users
     inner join activity_bounds
