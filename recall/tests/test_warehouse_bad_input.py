@@ -94,7 +94,8 @@ def test_missing_column_is_named(demo, workdir):
      "Invalid value for var 'channels': expected a non-empty map of channel "
      "name (lowercase letters, digits, _) to {opens_app: true/false, "
      "cost_per_send: a number >= 0, reachability: true/false, description: "
-     "text}, received {\"push\": {\"opens_app\": \"maybe\""),
+     "text}, received {\"push\": {\"cost_per_send\": 0.001, \"description\": "
+     "\"Push\", \"opens_app\": \"maybe\", \"reachability\": true}}."),
     ("{feature_retention_days: [3]}",
      "Invalid value for var 'feature_retention_days': expected a non-empty "
      "list of whole days from feature_days (7) to 3650, received [3]."),
