@@ -174,6 +174,10 @@
                 brackets) }}
         {%- endif -%}
     {%- endfor -%}
+    {#- The channel registry (recall_channels checks each entry); the keys
+        of qualifying_touches must be registry channels. -#}
+    {%- set channel_names = recall_channels() | map(attribute='channel')
+        | list -%}
     {%- set touches = var('qualifying_touches') -%}
     {%- set touch_types = ['delivered', 'opened', 'clicked', 'bounced',
                            'unsubscribed', 'complained'] -%}
@@ -182,11 +186,10 @@
             'a map of channel to a list of callback types', touches) }}
     {%- endif -%}
     {%- for channel, types in touches.items() -%}
-        {%- if channel not in ['push', 'sms', 'email', 'in_app', 'phone',
-                               'mail'] -%}
+        {%- if channel not in channel_names -%}
             {{ recall_var_error('qualifying_touches',
-                'channels among push, sms, email, in_app, phone, mail',
-                channel) }}
+                'channels among ' ~ channel_names | join(', ')
+                ~ ' (var channels)', channel) }}
         {%- endif -%}
         {%- for touch_type in types -%}
             {%- if touch_type not in touch_types -%}

@@ -4,9 +4,10 @@
     inclusive from, exclusive to, none = unbounded. The rectangles must not
     overlap and must cover every (tenure >= 0, days inactive >= 0) pair.
     recall_lifecycle_state() (one day) and int_user_lifecycle_segments (state
-    intervals) are both generated from this list, so a fork that changes the
-    states overrides this one macro. is_inactivity marks the states that make
-    up an inactivity episode.
+    intervals) are both generated from this list, and the generic test
+    recall_accepted_lifecycle_states checks the state columns against it, so
+    a fork that changes the states overrides this one macro. is_inactivity
+    marks the states that make up an inactivity episode.
 -#}
 {% macro recall_lifecycle_states() %}
     {%- set new_days = var('new_user_days') -%}

@@ -24,9 +24,15 @@ tables (dbt tests them on the whole history).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import great_expectations as gx
 import great_expectations.expectations as gxe
+import yaml
 from great_expectations.expectations.row_conditions import Column
+
+# The dbt project this package sits in; its var `channels` is the channel registry.
+DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project.yml"
 
 # R2: an event is from the future when event_at > received_at + clock_skew_minutes.
 # Same value as the dbt var `clock_skew_minutes`.
@@ -120,8 +126,20 @@ KEYS = {
     "message_events": ["message_event_id"],
 }
 
+
+def registry_channels(project_file: Path = DBT_PROJECT) -> list[str]:
+    """The channel names of the registry, the dbt var `channels` (dbt_project.yml), in
+    the order listed: the warehouse's triage, var checks and tests read the same var."""
+    project = yaml.safe_load(project_file.read_text())
+    channels = project["vars"][project["name"]]["channels"]
+    if not isinstance(channels, dict) or not channels:
+        raise ValueError(f"{project_file}: var 'channels' must be a non-empty map, "
+                         f"received {channels!r}")
+    return list(channels)
+
+
 PLATFORMS = ["ios", "android", "web"]
-CHANNELS = ["push", "sms", "email", "in_app", "phone", "mail"]
+CHANNELS = registry_channels()
 ALLOWED = {
     ("users", "platform"): PLATFORMS,
     ("events", "platform"): PLATFORMS,

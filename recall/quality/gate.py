@@ -12,6 +12,9 @@ What is validated (each table's suite: recall/quality/expectations.py):
   row's relevance to one day is not knowable before the warehouse joins it, so the
   whole table is validated, but only when it changed.
 --all validates everything again; --tables restricts the run to some tables.
+Channel columns are checked against the channel registry the warehouse reads, the
+dbt var `channels` of dbt_project.yml (expectations.registry_channels); after
+editing it, run with --all to judge tables already validated against the new list.
 
 The raw Parquet is read with pyarrow and validated as pandas DataFrames (GE's SQL
 path to DuckDB returns empty results in 1.24; it is not used). GE runs in an

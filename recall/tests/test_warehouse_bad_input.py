@@ -85,6 +85,17 @@ def test_missing_column_is_named(demo, workdir):
     ("{dq_late_events_error_share: 0.01}",
      "Invalid value for var 'dq_late_events_error_share': expected at least "
      "dq_late_events_warn_share (0.02), received 0.01."),
+    ("{qualifying_touches: {fax: [delivered]}}",
+     "Invalid value for var 'qualifying_touches': expected channels among "
+     "push, sms, email, in_app, phone, mail (var channels), received "
+     "\"fax\"."),
+    ("{channels: {push: {opens_app: maybe, cost_per_send: 0.001, "
+     "reachability: true, description: Push}}}",
+     "Invalid value for var 'channels': expected a non-empty map of channel "
+     "name (lowercase letters, digits, _) to {opens_app: true/false, "
+     "cost_per_send: a number >= 0, reachability: true/false, description: "
+     "text}, received {\"push\": {\"cost_per_send\": 0.001, \"description\": "
+     "\"Push\", \"opens_app\": \"maybe\", \"reachability\": true}}."),
     ("{feature_retention_days: [3]}",
      "Invalid value for var 'feature_retention_days': expected a non-empty "
      "list of whole days from feature_days (7) to 3650, received [3]."),

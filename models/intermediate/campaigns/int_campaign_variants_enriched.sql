@@ -1,9 +1,9 @@
 {#-
     One row per clean campaign arm: every attribute of the campaign and of
     the arm side by side, the price of one message falling back to the
-    channel's default cost (seed channel_costs, rulings R37), and the arm's
-    expected share of the audience (R39). dim_campaign_variants publishes
-    it; the campaign steps read it here.
+    channel's default cost (var channels via int_channels_registered,
+    rulings R37), and the arm's expected share of the audience (R39).
+    dim_campaign_variants publishes it; the campaign steps read it here.
 -#}
 
 with
@@ -50,7 +50,7 @@ channel_costs as (
         channel,
         cost_per_send
 
-    from {{ ref('channel_costs') }}
+    from {{ ref('int_channels_registered') }}
 
 ),
 

@@ -46,7 +46,8 @@ rules_checked as (
                 then 'missing_required_field'
             when campaigns.campaign_id is null then 'unknown_campaign'
             when variants.channel not in (
-                    'push', 'sms', 'email', 'in_app', 'phone', 'mail'
+                    {{ recall_sql_list(recall_channels()
+                        | map(attribute='channel') | list) }}
                 )
                 or variants.hook_type not in (
                     'coupon', 'points', 'free_trial', 'content', 'none'

@@ -52,7 +52,8 @@ rules_checked as (
                 then 'missing_required_field'
             when sends.status not in ('sent', 'failed', 'suppressed')
                 or sends.channel not in (
-                    'push', 'sms', 'email', 'in_app', 'phone', 'mail'
+                    {{ recall_sql_list(recall_channels()
+                        | map(attribute='channel') | list) }}
                 )
                 or (sends.status = 'sent' and sends.sent_at is null)
                 then 'invalid_value'

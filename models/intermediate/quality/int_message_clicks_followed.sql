@@ -1,8 +1,9 @@
 {#-
-    One row per clean `clicked` callback of a clean push, in_app, email or
-    sms send (rulings R45): whether a clean app_open carrying the send's id
-    followed it within click_to_open_minutes, both ends included (an
-    app_open at exactly the click or exactly click_to_open_minutes later
+    One row per clean `clicked` callback of a clean send on a channel whose
+    click opens the app (opens_app in the var channels: push, sms, email and
+    in_app by default; rulings R45): whether a clean app_open carrying the
+    send's id followed it within click_to_open_minutes, both ends included
+    (an app_open at exactly the click or exactly click_to_open_minutes later
     counts).
 -#}
 
@@ -31,7 +32,10 @@ sends as (
     from {{ ref('int_message_sends_triaged') }}
     where
         row_status = 'clean'
-        and channel in ('push', 'in_app', 'email', 'sms')
+        and channel in (
+            {{ recall_sql_list(recall_channels(opens_app=true)
+                | map(attribute='channel') | list) }}
+        )
 
 ),
 

@@ -1,9 +1,10 @@
 {#-
     One row per campaign arm: the scheme library (metrics.md §5), every
     attribute of the campaign and of the arm side by side, the price of one
-    message falling back to the channel's default cost (rulings R37), and
-    the arm's expected share of the audience (R39). Published as
-    int_campaign_variants_enriched builds it.
+    message falling back to the channel's default cost (var channels via
+    int_channels_registered, rulings R37), and the arm's expected share of
+    the audience (R39). Published as int_campaign_variants_enriched builds
+    it.
 -#}
 
 with

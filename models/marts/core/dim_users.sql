@@ -4,6 +4,13 @@
     as_of_date, and reachability per channel (rulings R30).
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
+{#- The channels of the registry whose reachability dim_users publishes; each
+    has its rule (R30) in the step reachability below. -#}
+{%- set reachable_columns = [] -%}
+{%- for channel in recall_channels(reachability=true) -%}
+    {%- do reachable_columns.append(
+        'reachability.is_reachable_' ~ channel.channel) -%}
+{%- endfor -%}
 
 with
 
@@ -187,12 +194,10 @@ final as (
         {{ recall_lifecycle_state('states_measured.days_since_registration',
             'states_measured.days_inactive') }} as lifecycle_state,
         states_measured.days_inactive,
-        reachability.is_reachable_push,
-        reachability.is_reachable_sms,
-        reachability.is_reachable_email,
-        reachability.is_reachable_push
-        or reachability.is_reachable_sms
-        or reachability.is_reachable_email as is_reachable
+        {%- for column in reachable_columns %}
+        {{ column }},
+        {%- endfor %}
+        {{ reachable_columns | join('\n        or ') }} as is_reachable
 
     from users
     inner join activity_bounds

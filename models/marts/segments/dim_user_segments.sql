@@ -15,10 +15,7 @@ users as (
         user_id,
         lifecycle_state,
         days_inactive,
-        is_reachable_push,
-        is_reachable_sms,
-        is_reachable_email,
-        is_reachable
+        {{ recall_reachability_columns() }}
 
     from {{ ref('dim_users') }}
 
@@ -211,10 +208,7 @@ segments_joined as (
         purchases.repeat_monetary,
         coalesce(value_tiers.value_tier, 'none') as value_tier,
         coalesce(responses.response_tier, 'unknown') as response_tier,
-        users.is_reachable_push,
-        users.is_reachable_sms,
-        users.is_reachable_email,
-        users.is_reachable,
+        {{ recall_reachability_columns('users') }},
         users.lifecycle_state,
         users.days_inactive
 
@@ -273,10 +267,7 @@ final as (
         priorities_ranked.repeat_monetary,
         priorities_ranked.value_tier,
         priorities_ranked.response_tier,
-        priorities_ranked.is_reachable_push,
-        priorities_ranked.is_reachable_sms,
-        priorities_ranked.is_reachable_email,
-        priorities_ranked.is_reachable,
+        {{ recall_reachability_columns('priorities_ranked') }},
         priorities_ranked.lifecycle_state,
         priorities_ranked.days_inactive,
         priorities_ranked.recall_priority_rank,

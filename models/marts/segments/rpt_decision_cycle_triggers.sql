@@ -22,10 +22,7 @@ users as (
         country,
         lifecycle_state,
         days_inactive,
-        is_reachable_push,
-        is_reachable_sms,
-        is_reachable_email,
-        is_reachable
+        {{ recall_reachability_columns() }}
 
     from {{ ref('dim_users') }}
     where
@@ -62,10 +59,7 @@ final as (
         users.country,
         users.lifecycle_state,
         users.days_inactive,
-        users.is_reachable_push,
-        users.is_reachable_sms,
-        users.is_reachable_email,
-        users.is_reachable,
+        {{ recall_reachability_columns('users') }},
         {{ as_of_date }} as trigger_date
 
     from users
