@@ -30,9 +30,9 @@ def generate(out: Path, users: int, days: int, seed: int, *extra: str) -> dict:
     return json.loads((out / "_truth.json").read_text())
 
 
-# (landing root, warehouse file) as run_dbt passes them -> the parse a run
+# (project, landing root, warehouse file) as run_dbt passes them -> the parse a run
 # with those values left behind. See run_dbt.
-_PARSES: dict[tuple[str, str], Path] = {}
+_PARSES: dict[tuple[str, str, str], Path] = {}
 
 
 def _inside(path: Path, folder: Path) -> str:
@@ -42,7 +42,8 @@ def _inside(path: Path, folder: Path) -> str:
 
 
 def run_dbt(args: list[str], raw_dir: Path, db_path: Path, work: Path,
-            check: bool = True) -> subprocess.CompletedProcess:
+            check: bool = True, project: Path = ROOT
+            ) -> subprocess.CompletedProcess:
     """Run dbt in the project with its own landing root, warehouse file and
     target folder; on failure with check=True, show dbt's output.
 
@@ -55,24 +56,25 @@ def run_dbt(args: list[str], raw_dir: Path, db_path: Path, work: Path,
     parses anew whatever differs, so it changes no result, only saves the
     full parse (about 10 s of each run here). Paths outside `work` stay
     absolute: the staging views keep the landing root as given, and a
-    warehouse copied elsewhere must still find it."""
+    warehouse copied elsewhere must still find it. `project`: the project
+    folder, ROOT unless a test builds a modified copy."""
     work.mkdir(parents=True, exist_ok=True)
     raw_rel = _inside(raw_dir, work)
     db_rel = _inside(db_path, work)
     env = dict(os.environ, RECALL_RAW_DIR=raw_rel, RECALL_DB_PATH=db_rel)
     parse = work / "target" / "partial_parse.msgpack"
-    earlier = _PARSES.get((raw_rel, db_rel))
+    earlier = _PARSES.get((str(project), raw_rel, db_rel))
     if not parse.exists() and earlier is not None and earlier.exists():
         parse.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(earlier, parse)
     proc = subprocess.run(
-        [str(DBT), *args, "--project-dir", str(ROOT),
-         "--profiles-dir", str(ROOT / "profiles"),
+        [str(DBT), *args, "--project-dir", str(project),
+         "--profiles-dir", str(project / "profiles"),
          "--target-path", str(work / "target"),
          "--log-path", str(work / "logs")],
         cwd=work, env=env, capture_output=True, text=True)
     if parse.exists():
-        _PARSES.setdefault((raw_rel, db_rel), parse)
+        _PARSES.setdefault((str(project), raw_rel, db_rel), parse)
     if check and proc.returncode != 0:
         pytest.fail(f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}"
                     f"\n{proc.stderr[-2000:]}")

@@ -1,13 +1,22 @@
 {#-
     The churn overview's slices partition the registered users every day,
-    so summed over slices it agrees with rpt_lifecycle_daily: silent and
-    churned users equal the silent and churned rows' users_count, registered
-    users the users of all four states, newly silent and newly churned the
-    silent and churned rows' entered_count (silent is only entered from new
-    or active, churned only from silent), and the natural and recalled
-    returns those of the active row. Returns the days where one differs.
+    so summed over slices it agrees with rpt_lifecycle_daily: silent users
+    equal the silent row's users_count, churned users those of churned and
+    of any inactivity state a fork adds after it (recall_lifecycle_states()),
+    registered users the users of all states, newly silent and newly
+    churned the silent and churned rows' entered_count (silent is only
+    entered from new or active, churned only from silent), and the natural
+    and recalled returns those of the active row. Returns the days where
+    one differs.
 -#}
 {{ config(severity='error') }}
+{%- set churned_or_later = [] -%}
+{%- for def in recall_lifecycle_states() -%}
+    {%- if def.is_inactivity and (def.state == 'churned'
+        or churned_or_later | length > 0) -%}
+        {%- do churned_or_later.append(def.state) -%}
+    {%- endif -%}
+{%- endfor -%}
 
 with
 
@@ -75,7 +84,9 @@ lifecycle_pivoted as (
                 then lifecycle.users_count else 0
         end) as silent_users_count,
         sum(case
-            when lifecycle.lifecycle_state = 'churned'
+            when lifecycle.lifecycle_state in (
+                {{ recall_sql_list(churned_or_later) }}
+            )
                 then lifecycle.users_count else 0
         end) as churned_users_count,
         sum(lifecycle.users_count) as registered_users_count,

@@ -3,6 +3,9 @@
     identical copy) or quarantined (missing fields, a value outside the
     contract, or a conflicting copy of the same campaign_id).
 -#}
+{#- A campaign targets one lifecycle state, or any. -#}
+{%- set target_states = recall_lifecycle_states() | map(attribute='state')
+    | list + ['any'] -%}
 {%- set content_columns = ['campaign_name', 'objective', 'target_state',
     'starts_at', 'ends_at', 'conversion_event', 'attribution_window_days'] -%}
 
@@ -43,7 +46,7 @@ rules_checked as (
                     'reactivate'
                 )
                 or campaigns.target_state not in (
-                    'silent', 'churned', 'new', 'active', 'any'
+                    {{ recall_sql_list(target_states) }}
                 )
                 or campaigns.attribution_window_days < 1
                 or campaigns.ends_at < campaigns.starts_at

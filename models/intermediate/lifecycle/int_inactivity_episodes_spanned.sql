@@ -7,6 +7,10 @@
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set window_days = var('declining_window_days') -%}
+{#- The inactivity states in order (silent, then churned): an episode's
+    peak is the last of them it reached. -#}
+{%- set inactivity_states = recall_lifecycle_states()
+    | selectattr('is_inactivity') | map(attribute='state') | list -%}
 
 with
 
@@ -48,7 +52,19 @@ episodes_grouped as (
                     then inactive_pieces.valid_from
             end
         ) as churned_from_date,
-        max(inactive_pieces.valid_to) as episode_end_date
+        max(inactive_pieces.valid_to) as episode_end_date,
+        case
+            {%- for state in inactivity_states | reverse %}
+            when max(
+                case
+                    when inactive_pieces.lifecycle_state = '{{ state }}'
+                        then 1
+                    else 0
+                end
+            ) = 1
+                then '{{ state }}'
+            {%- endfor %}
+        end as peak_state
 
     from inactive_pieces
     group by
@@ -120,11 +136,7 @@ final as (
         episodes_closed.silent_from_date,
         episodes_closed.churned_from_date,
         episodes_closed.return_date,
-        case
-            when episodes_closed.churned_from_date is not null
-                then 'churned'
-            else 'silent'
-        end as peak_state,
+        episodes_closed.peak_state,
         {{ dbt.datediff('episodes_closed.last_active_date',
             'coalesce(' ~ recall_add_days('episodes_closed.return_date', -1)
             ~ ', ' ~ as_of_date ~ ')', 'day') }} as days_inactive,
