@@ -53,26 +53,52 @@
         {%- endif -%}
     {%- endfor -%}
 
-    {#- Thresholds of the daily data-quality checks: shares in [0, 1], the
-        error threshold beyond the warn threshold (recall_quality_checks). -#}
-    {%- for check in recall_quality_checks() -%}
-        {%- set warn_name = 'dq_' ~ check.name ~ '_warn_share' -%}
-        {%- set error_name = 'dq_' ~ check.name ~ '_error_share' -%}
-        {%- for name in [warn_name, error_name] -%}
-            {%- set value = var(name) -%}
-            {%- if value is not number or value is boolean
-                  or value < 0 or value > 1 -%}
-                {{ recall_var_error(name, 'a share from 0 to 1', value) }}
+    {#- Thresholds of the daily data-quality checks (dq_thresholds): a map
+        of registered check names (recall_quality_checks) to maps of warn
+        and/or error; every threshold in effect a share in [0, 1], the
+        error threshold beyond the warn threshold. -#}
+    {%- set checks = recall_quality_checks() -%}
+    {%- set overrides = var('dq_thresholds') -%}
+    {%- if overrides is not mapping -%}
+        {{ recall_var_error('dq_thresholds',
+            'a map of check name to {warn: share, error: share}',
+            overrides) }}
+    {%- endif -%}
+    {%- set check_names = checks | map(attribute='name') | list -%}
+    {%- for check_name, given in overrides.items() -%}
+        {%- if check_name not in check_names -%}
+            {{ recall_var_error('dq_thresholds', 'check names among '
+                ~ check_names | join(', '), check_name) }}
+        {%- endif -%}
+        {%- if given is not mapping -%}
+            {{ recall_var_error('dq_thresholds.' ~ check_name,
+                'a map with the keys warn and/or error', given) }}
+        {%- endif -%}
+        {%- for key in given -%}
+            {%- if key not in ['warn', 'error'] -%}
+                {{ recall_var_error('dq_thresholds.' ~ check_name,
+                    'the keys warn and/or error', key) }}
             {%- endif -%}
         {%- endfor -%}
-        {%- if check.direction == 'at_least'
-              and var(error_name) > var(warn_name) -%}
-            {{ recall_var_error(error_name, 'at most ' ~ warn_name ~ ' ('
-                ~ var(warn_name) ~ ')', var(error_name)) }}
-        {%- elif check.direction == 'at_most'
-              and var(error_name) < var(warn_name) -%}
-            {{ recall_var_error(error_name, 'at least ' ~ warn_name ~ ' ('
-                ~ var(warn_name) ~ ')', var(error_name)) }}
+    {%- endfor -%}
+    {%- set thresholds = recall_quality_thresholds() -%}
+    {%- for check in checks -%}
+        {%- set prefix = 'dq_thresholds.' ~ check.name ~ '.' -%}
+        {%- set warn = thresholds[check.name].warn -%}
+        {%- set error = thresholds[check.name].error -%}
+        {%- for key, value in [('warn', warn), ('error', error)] -%}
+            {%- if value is not number or value is boolean
+                  or value < 0 or value > 1 -%}
+                {{ recall_var_error(prefix ~ key, 'a share from 0 to 1',
+                    value) }}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if check.direction == 'at_least' and error > warn -%}
+            {{ recall_var_error(prefix ~ 'error', 'at most ' ~ prefix
+                ~ 'warn (' ~ warn ~ ')', error) }}
+        {%- elif check.direction == 'at_most' and error < warn -%}
+            {{ recall_var_error(prefix ~ 'error', 'at least ' ~ prefix
+                ~ 'warn (' ~ warn ~ ')', error) }}
         {%- endif -%}
     {%- endfor -%}
 

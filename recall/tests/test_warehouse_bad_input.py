@@ -79,12 +79,31 @@ def test_missing_column_is_named(demo, workdir):
     ("{retention_days: []}",
      "Invalid value for var 'retention_days': expected a non-empty list of "
      "whole days from 1 to 3650, received []."),
-    ("{dq_late_events_warn_share: 1.5}",
-     "Invalid value for var 'dq_late_events_warn_share': expected a share "
-     "from 0 to 1, received 1.5."),
-    ("{dq_late_events_error_share: 0.01}",
-     "Invalid value for var 'dq_late_events_error_share': expected at least "
-     "dq_late_events_warn_share (0.02), received 0.01."),
+    ("{dq_thresholds: {late_events: {warn: 1.5}}}",
+     "Invalid value for var 'dq_thresholds.late_events.warn': expected a "
+     "share from 0 to 1, received 1.5."),
+    # Only the error threshold is given: the warn threshold stays the
+    # registry's 0.02, which the error threshold must not fall below.
+    ("{dq_thresholds: {late_events: {error: 0.01}}}",
+     "Invalid value for var 'dq_thresholds.late_events.error': expected at "
+     "least dq_thresholds.late_events.warn (0.02), received 0.01."),
+    ("{dq_thresholds: {paid_orders_with_purchase_event: {error: 0.99}}}",
+     "Invalid value for var 'dq_thresholds.paid_orders_with_purchase_event"
+     ".error': expected at most dq_thresholds.paid_orders_with_purchase_event"
+     ".warn (0.95), received 0.99."),
+    ("{dq_thresholds: {late_event: {warn: 0.05}}}",
+     ("Invalid value for var 'dq_thresholds': expected check names among "
+      "paid_orders_with_purchase_event, purchase_events_with_order, ",
+      ", off_target_assignments, received \"late_event\".")),
+    ("{dq_thresholds: {late_events: {warning: 0.05}}}",
+     "Invalid value for var 'dq_thresholds.late_events': expected the keys "
+     "warn and/or error, received \"warning\"."),
+    ("{dq_thresholds: {late_events: 0.05}}",
+     "Invalid value for var 'dq_thresholds.late_events': expected a map "
+     "with the keys warn and/or error, received 0.05."),
+    ("{dq_thresholds: [late_events]}",
+     "Invalid value for var 'dq_thresholds': expected a map of check name "
+     "to {warn: share, error: share}, received [\"late_events\"]."),
     ("{qualifying_touches: {fax: [delivered]}}",
      "Invalid value for var 'qualifying_touches': expected channels among "
      "push, sms, email, in_app, phone, mail (var channels), received "
@@ -106,4 +125,4 @@ def test_bad_variable_is_named_with_range_and_value(demo, workdir, bad_vars,
     proc = run_dbt(["build", "--select", "stg_crm__campaigns",
                     "--vars", bad_vars], raw, workdir / "bad_var.duckdb",
                    workdir / "bad_var", check=False)
-    _fails_with(proc, message)
+    _fails_with(proc, *([message] if isinstance(message, str) else message))

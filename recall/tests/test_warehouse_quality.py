@@ -24,7 +24,8 @@ from recall.tests.conftest import generate, query, run_dbt
 WORLD = dict(users=1000, days=40, seed=5)
 SELECT = ("+rpt_data_quality_checks_daily +rpt_tracking_completeness_daily "
           "test_name:recall_quality_check_is_ok "
-          "+rpt_raw_row_reconciliation assert_raw_rows_reconcile")
+          "+rpt_raw_row_reconciliation assert_raw_rows_reconcile "
+          "quality_check_names_are_registered")
 
 # defect class -> (the dbt test that must fire, its status: warn or fail)
 EXPECTED = {
@@ -110,6 +111,8 @@ def _build(root: Path, name: str, defects: str, rate: float | None) -> dict:
     # Every raw row is still accounted for (clean, duplicate, superseded or
     # quarantined), whatever the defect.
     assert built.get("assert_raw_rows_reconcile") == "pass", name
+    # Every check the report counted is in the registry.
+    assert built.get("quality_check_names_are_registered") == "pass", name
     # The alert command reads this run and says what fired, where and how
     # badly (its failing rows are read from this world's warehouse).
     proc = subprocess.run(
@@ -305,3 +308,27 @@ def test_cross_system_denominators_match_sources(built):
     statuses = query(built, """
         select distinct status from marts.rpt_data_quality_checks_daily""")
     assert {s for (s,) in statuses} <= {"ok", "warn"}
+
+
+def test_thresholds_override_one_check_and_keep_the_rest(demo, built,
+                                                        workdir):
+    """dq_thresholds overrides only the thresholds it names: late_events'
+    warn becomes 0.05, its error stays the registry's 0.10 and every other
+    check keeps its defaults."""
+    raw, _ = demo
+    db = workdir / "dq_override.duckdb"
+    run_dbt(["run", "--select", "int_quality_checks_configured",
+             "--vars", "{dq_thresholds: {late_events: {warn: 0.05}}}"],
+            raw, db, workdir / "dq_override")
+    sql = """select check_name, threshold_direction, warn_threshold,
+            error_threshold
+        from intermediate.int_quality_checks_configured"""
+    default = {row[0]: row[1:] for row in query(built, sql)}
+    overridden = {row[0]: row[1:] for row in query(db, sql)}
+    assert default["late_events"] == ("at_most", 0.02, 0.10)
+    assert overridden["late_events"] == ("at_most", 0.05, 0.10)
+    assert default["paid_orders_with_purchase_event"] == ("at_least", 0.95,
+                                                          0.80)
+    assert default["failed_sends"] == ("at_most", 0.20, 0.50)
+    del default["late_events"], overridden["late_events"]
+    assert overridden == default

@@ -1,30 +1,24 @@
 {#-
     One row per data-quality check x day x slice (metrics.md §5, §6, rulings
     R45): a numerator over a denominator, the share, the check's thresholds
-    (vars dq_<check>_warn_share and dq_<check>_error_share, directions in
-    recall_quality_checks) and the status the alert stream reads. Days run to
-    as_of_date.
+    and the status the alert stream reads. Days run to as_of_date. The checks
+    are the entries of recall_quality_checks: an entry measured_from
+    platform_days or campaign_arms is counted by the loops below from the
+    columns it names; any other is counted by the CTE <check>_measured.
+    Thresholds and directions come from int_quality_checks_configured, left
+    joined so that no counted check is dropped
+    (tests/singular/assert_quality_checks_are_registered.sql).
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
-{%- set volume_checks = [
-    ['identified_events', 'identified_count', 'event_count'],
-    ['late_events', 'late_count', 'event_count'],
-    ['events_missing_required_property', 'missing_property_count',
-        'event_count'],
-    ['duplicate_event_rows', 'duplicate_count', 'event_row_count'],
-] -%}
-{#- Send-operation checks per campaign x arm (metrics.md §5, rulings R41):
-    name, numerator, denominator and the arms judged. -#}
-{%- set delivery_checks = [
-    ['duplicate_sends', 'duplicate_count', 'sent_users_count', 'treatment'],
-    ['missed_sends', 'missed_count', 'assigned_count', 'treatment'],
-    ['early_sends', 'early_count', 'sent_users_count', 'treatment'],
-    ['late_sends', 'late_count', 'sent_users_count', 'treatment'],
-    ['failed_sends', 'failed_count', 'send_attempt_count', 'treatment'],
-    ['contaminated_controls', 'contaminated_count', 'assigned_count',
-        'control'],
-    ['off_target_assignments', 'off_target_count', 'assigned_count', 'all'],
-] -%}
+{%- set checks = recall_quality_checks() -%}
+{%- set platform_checks = checks
+    | selectattr('measured_from', 'equalto', 'platform_days') | list -%}
+{%- set arm_checks = checks
+    | selectattr('measured_from', 'equalto', 'campaign_arms') | list -%}
+{#- The counts per campaign x arm that the campaign_arms checks read. -#}
+{%- set arm_columns = (arm_checks | map(attribute='numerator_column') | list
+    + arm_checks | map(attribute='denominator_column') | list)
+    | unique | list -%}
 
 with
 
@@ -183,19 +177,24 @@ delivery as (
     select
         campaign_id,
         variant_id,
-        is_control,
-        assigned_count,
-        send_attempt_count,
-        sent_users_count,
-        failed_count,
-        duplicate_count,
-        missed_count,
-        early_count,
-        late_count,
-        contaminated_count,
-        off_target_count
+        {% for column in arm_columns %}
+        {{ column }},
+        {% endfor %}
+        is_control
 
-    from {{ ref('rpt_campaign_delivery_quality') }}
+    from {{ ref('int_campaign_deliveries_counted') }}
+
+),
+
+checks_configured as (
+
+    select
+        check_name,
+        threshold_direction,
+        warn_threshold,
+        error_threshold
+
+    from {{ ref('int_quality_checks_configured') }}
 
 ),
 
@@ -227,7 +226,7 @@ known_orders as (
 
 ),
 
-paid_orders_matched as (
+paid_orders_with_purchase_event_measured as (
 
     select
         'paid_orders_with_purchase_event' as check_name,
@@ -246,7 +245,7 @@ paid_orders_matched as (
 
 ),
 
-purchase_events_matched as (
+purchase_events_with_order_measured as (
 
     select
         'purchase_events_with_order' as check_name,
@@ -262,7 +261,7 @@ purchase_events_matched as (
 
 ),
 
-clicks_matched as (
+clicks_followed_by_app_open_measured as (
 
     select
         'clicks_followed_by_app_open' as check_name,
@@ -288,7 +287,7 @@ register_events as (
 
 ),
 
-registrations_matched as (
+users_with_register_event_measured as (
 
     select
         'users_with_register_event' as check_name,
@@ -324,16 +323,16 @@ platform_days as (
 
 ),
 
-{% for check_name, numerator, denominator in volume_checks %}
+{% for check in platform_checks %}
 
-{{ check_name }}_measured as (
+{{ check.name }}_measured as (
 
     select
-        '{{ check_name }}' as check_name,
+        '{{ check.name }}' as check_name,
         platform_days.date_day,
         platform_days.platform as slice,
-        platform_days.{{ numerator }} as numerator_count,
-        platform_days.{{ denominator }} as denominator_count
+        platform_days.{{ check.numerator_column }} as numerator_count,
+        platform_days.{{ check.denominator_column }} as denominator_count
 
     from platform_days
 
@@ -373,7 +372,7 @@ quarantine_reasons as (
 
 ),
 
-quarantine_reasons_counted as (
+quarantined_event_rows_measured as (
 
     select
         'quarantined_event_rows' as check_name,
@@ -391,7 +390,7 @@ quarantine_reasons_counted as (
 
 ),
 
-quarantined_tables_counted as (
+quarantined_table_rows_measured as (
 
     select
         'quarantined_table_rows' as check_name,
@@ -410,7 +409,7 @@ quarantined_tables_counted as (
 
 ),
 
-callbacks_counted as (
+callbacks_without_send_measured as (
 
     select
         'callbacks_without_send' as check_name,
@@ -429,7 +428,7 @@ callbacks_counted as (
 
 ),
 
-sends_counted as (
+sends_without_assignment_measured as (
 
     select
         'sends_without_assignment' as check_name,
@@ -461,7 +460,7 @@ deliveries_first as (
 
 ),
 
-callbacks_ordered as (
+callbacks_out_of_order_measured as (
 
     select
         'callbacks_out_of_order' as check_name,
@@ -485,7 +484,7 @@ callbacks_ordered as (
 
 ),
 
-duplicate_assignments_counted as (
+duplicate_assignments_measured as (
 
     select
         'duplicate_assignments' as check_name,
@@ -508,7 +507,7 @@ duplicate_assignments_counted as (
 
 ),
 
-unknown_campaign_assignments_counted as (
+unknown_campaign_assignments_measured as (
 
     select
         'unknown_campaign_assignments' as check_name,
@@ -543,21 +542,21 @@ arms_dated as (
 
 ),
 
-{% for check_name, numerator, denominator, arms in delivery_checks %}
+{% for check in arm_checks %}
 
-{{ check_name }}_measured as (
+{{ check.name }}_measured as (
 
     select
-        '{{ check_name }}' as check_name,
+        '{{ check.name }}' as check_name,
         arms_dated.date_day,
         arms_dated.slice,
-        arms_dated.{{ numerator }} as numerator_count,
-        arms_dated.{{ denominator }} as denominator_count
+        arms_dated.{{ check.numerator_column }} as numerator_count,
+        arms_dated.{{ check.denominator_column }} as denominator_count
 
     from arms_dated
-    {% if arms == 'treatment' %}
+    {% if check.arms == 'treatment' %}
     where not arms_dated.is_control
-    {% elif arms == 'control' %}
+    {% elif check.arms == 'control' %}
     where arms_dated.is_control
     {% endif %}
 
@@ -567,46 +566,8 @@ arms_dated as (
 
 checks_unioned as (
 
-    select * from paid_orders_matched
-    union all
-    select * from purchase_events_matched
-    union all
-    select * from clicks_matched
-    union all
-    select * from registrations_matched
-    {% for check_name, numerator, denominator in volume_checks %}
-    union all
-    select * from {{ check_name }}_measured
-    {% endfor %}
-    union all
-    select * from quarantine_reasons_counted
-    union all
-    select * from quarantined_tables_counted
-    union all
-    select * from callbacks_counted
-    union all
-    select * from sends_counted
-    union all
-    select * from callbacks_ordered
-    union all
-    select * from duplicate_assignments_counted
-    union all
-    select * from unknown_campaign_assignments_counted
-    {% for check_name, numerator, denominator, arms in delivery_checks %}
-    union all
-    select * from {{ check_name }}_measured
-    {% endfor %}
-
-),
-
-thresholds as (
-
-    {% for check in recall_quality_checks() %}
-    select
-        '{{ check.name }}' as check_name,
-        '{{ check.direction }}' as threshold_direction,
-        {{ var('dq_' ~ check.name ~ '_warn_share') }} as warn_threshold,
-        {{ var('dq_' ~ check.name ~ '_error_share') }} as error_threshold
+    {% for check in checks %}
+    select * from {{ check.name }}_measured
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -620,17 +581,17 @@ shares_measured as (
         checks_unioned.slice,
         checks_unioned.numerator_count,
         checks_unioned.denominator_count,
-        cast(checks_unioned.numerator_count as {{ recall_type_double() }})
-        / nullif(checks_unioned.denominator_count, 0) as share,  -- noqa: RF04
-        thresholds.threshold_direction,
-        cast(thresholds.warn_threshold as {{ recall_type_double() }})
+        {{ recall_safe_divide('checks_unioned.numerator_count',
+            'checks_unioned.denominator_count') }} as share,  -- noqa: RF04
+        checks_configured.threshold_direction,
+        cast(checks_configured.warn_threshold as {{ recall_type_double() }})
             as warn_threshold,
-        cast(thresholds.error_threshold as {{ recall_type_double() }})
+        cast(checks_configured.error_threshold as {{ recall_type_double() }})
             as error_threshold
 
     from checks_unioned
-    inner join thresholds
-        on checks_unioned.check_name = thresholds.check_name
+    left join checks_configured
+        on checks_unioned.check_name = checks_configured.check_name
     where checks_unioned.date_day <= {{ as_of_date }}
 
 ),
