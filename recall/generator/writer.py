@@ -9,18 +9,39 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .schema import SCHEMAS
-from .world import (APP_OPEN_SOURCES, CATEGORIES, CHANNEL_KEYS, CHANNELS, EVENT_NAMES, GEO,
-                    PAGES, PLATFORMS, P_APP_OPEN, P_APP_OPEN_SEND, P_CART, P_COMMUNITY,
-                    P_CONTENT, P_CONTENT_VIEW, P_COUPON, P_EMPTY, P_MISSING, P_PAGE,
-                    P_PURCHASE, P_REGISTER, P_TEXT, P_TRUNCATED, CURRENCY)
+from .world import (
+    APP_OPEN_SOURCES,
+    CALLBACK_TYPES,
+    CATEGORIES,
+    CHANNEL_KEYS,
+    CHANNELS,
+    CURRENCY,
+    EVENT_NAMES,
+    FAIL_REASONS,
+    GEO,
+    P_APP_OPEN,
+    P_APP_OPEN_SEND,
+    P_CART,
+    P_COMMUNITY,
+    P_CONTENT,
+    P_CONTENT_VIEW,
+    P_COUPON,
+    P_EMPTY,
+    P_MISSING,
+    P_PAGE,
+    P_PURCHASE,
+    P_REGISTER,
+    P_TEXT,
+    P_TRUNCATED,
+    PAGES,
+    PLATFORMS,
+    SEND_STATUS,
+)
 
 STR = pa.string()
-TEXT_JUNK = ["undefined", "[object Object]", "null", '["a","b"]', "page=home&ref=push", "{'page': 'home'}"]
+TEXT_JUNK = ["undefined", "[object Object]", "null", '["a","b"]', "page=home&ref=push",
+             "{'page': 'home'}"]
 SEND_CHANNELS = [None, "push", "sms", "email"]
-SEND_STATUS = ["sent", "failed", "suppressed"]
-FAIL_REASONS = [None, "invalid_token", "carrier_rejected", "push_disabled", "no_phone",
-                "opted_out", "no_email", "invalid_address"]
-CALLBACK_TYPES = ["delivered", "opened", "clicked", "bounced", "unsubscribed"]
 
 
 def istr(a):
@@ -84,7 +105,8 @@ def render_properties(ev, variant_coupon, variant_campaign):
         elif code == P_APP_OPEN:
             s = join('{"source":"', lookup(APP_OPEN_SOURCES, ai), '"}')
         elif code == P_APP_OPEN_SEND:
-            s = join('{"source":"', lookup(APP_OPEN_SOURCES, ai), '","send_id":"', ids("m", bi), '"}')
+            s = join('{"source":"', lookup(APP_OPEN_SOURCES, ai), '","send_id":"', ids("m", bi),
+                     '"}')
         elif code == P_PAGE:
             s = join('{"page":"', lookup(PAGES, ai), '"}')
         elif code == P_CONTENT_VIEW:
@@ -159,12 +181,39 @@ def orders_table(o, variant_coupon):
     return pa.Table.from_arrays(cols, schema=SCHEMAS["orders"])
 
 
+def assignments_table(a, campaign_ids, variant_ids):
+    """campaign_assignments; campaign_ids / variant_ids: the id of each code."""
+    return pa.Table.from_arrays([lookup(campaign_ids, a["camp"]), user_ids(a["uid"]),
+                                 lookup(variant_ids, a["var"]), ts(a["at"])],
+                                schema=SCHEMAS["campaign_assignments"])
+
+
+def sends_table(s, campaign_ids, variant_ids):
+    """message_sends; campaign_ids / variant_ids: the id of each code."""
+    return pa.Table.from_arrays([
+        ids("m", s["sid"]), lookup(campaign_ids, s["camp"]), lookup(variant_ids, s["var"]),
+        user_ids(s["uid"]), lookup(SEND_CHANNELS, s["ch"]), ts(s["sched"]),
+        ts(s["sent"], s["sent"] < 0), lookup(SEND_STATUS, s["status"]),
+        lookup(FAIL_REASONS, s["reason"])], schema=SCHEMAS["message_sends"])
+
+
+def callbacks_table(cb):
+    """message_events, ordered by send and callback type."""
+    order = np.lexsort((cb["typ"], cb["sid"]))
+    cb = {k: v[order] for k, v in cb.items()}
+    return pa.Table.from_arrays([
+        join("me", istr(cb["sid"]), "-", istr(cb["typ"])), ids("m", cb["sid"]),
+        lookup(CALLBACK_TYPES, cb["typ"]), ts(cb["t"]), ts(cb["recv"])],
+        schema=SCHEMAS["message_events"])
+
+
 def write(table, path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     pq.write_table(table, path, compression="zstd")
 
 
 def write_events(table, dts, out, part):
-    """table rows sorted by dt already; dts = numpy array of 'YYYY-MM-DD' per unique dt with ranges."""
+    """table rows sorted by dt already; dts: ('YYYY-MM-DD', first row, end row) per dt."""
     for day, lo, hi in dts:
-        write(table.slice(lo, hi - lo), os.path.join(out, "events", f"dt={day}", f"part-{part:05d}.parquet"))
+        write(table.slice(lo, hi - lo),
+              os.path.join(out, "events", f"dt={day}", f"part-{part:05d}.parquet"))
