@@ -228,6 +228,7 @@ def test_unit_tests_are_their_own_group():
     assert "| unit tests (Σ node time, n=1) | 0.5 | n/a |" in B.format_breakdown(p, None)
 
 
+@pytest.mark.warehouse   # dbt parses and lists the project (about a minute)
 def test_scheduled_load_flags_drop_exactly_the_unit_tests(tmp_path):
     # The benchmark times the scheduled load; make load and make pipeline run
     # the same command, and it leaves out the dbt unit tests and nothing else.

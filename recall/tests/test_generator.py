@@ -13,6 +13,9 @@ from recall.generator.defects import DEFECTS
 from recall.generator.generate import generate
 from recall.generator.schema import SCHEMAS, TABLES, TRACKING_PLAN
 
+# Generates demo worlds (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
+
 USERS, DAYS = 1200, 50
 SMALL = dict(users=USERS, days=DAYS, seed=7, quiet=True)
 

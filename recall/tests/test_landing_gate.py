@@ -20,6 +20,9 @@ import pytest
 
 from recall.quality.gate import main as gate_main, offline_html
 
+# Generates demo worlds and validates them (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
+
 ROOT = Path(__file__).resolve().parents[2]
 LANDING = ["--users", "400", "--days", "20", "--seed", "3", "--quiet", "--no-expected"]
 TABLES = ["users", "events", "orders", "campaigns", "campaign_variants",

@@ -19,6 +19,10 @@ import pytest
 
 from recall.tests.conftest import run_dbt
 
+# Compiles the macros with dbt (minutes; test_chi_square_reference_is_itself_right
+# alone needs no dbt): see the README, Testing.
+pytestmark = pytest.mark.warehouse
+
 # Tolerances. Cody's rational approximation behind recall_erfc is accurate
 # to a few units in the last place of a double; rounding z / sqrt(2) costs a
 # relative 2 x^2 eps (about 1e-14 at |z| = 8). 1e-12 relative is far inside

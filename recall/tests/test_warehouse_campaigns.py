@@ -10,6 +10,9 @@ import pytest
 
 from recall.tests.conftest import generate, query, run_dbt
 
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
+
 Z95 = 1.959963984540054
 
 

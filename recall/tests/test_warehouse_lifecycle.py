@@ -16,7 +16,12 @@ is approximately standard normal whenever expected_returns is not small.
 """
 from __future__ import annotations
 
+import pytest
+
 from recall.tests.conftest import query
+
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
 
 STATES = ("silent", "churned")
 

@@ -3,7 +3,12 @@ channels of different quality (the generator's per-channel lapse hazard)
 show up in the churn overview by channel."""
 from __future__ import annotations
 
+import pytest
+
 from recall.tests.conftest import query
+
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
 
 
 def _ranks(values: list[float]) -> list[float]:
