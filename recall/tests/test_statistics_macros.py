@@ -278,7 +278,7 @@ def results(work):
         cursor = con.execute(f"select * from ({compiled}) as computed"
                              " order by case_id")
         names = [column[0] for column in cursor.description]
-        computed = [dict(zip(names, values)) for values in cursor.fetchall()]
+        computed = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
         described = con.execute(
             f"describe select * from ({compiled}) as computed").fetchall()
         types = {column[0]: column[1] for column in described}
@@ -287,8 +287,8 @@ def results(work):
     assert len(computed) == len(rows)
     inputs = ["kind", "x_t", "n_t", "x_c", "n_c", "z", "statistic", "df",
               "df_real"]
-    return {"rows": [dict(zip(inputs, row), **values)
-                     for row, values in zip(rows, computed)],
+    return {"rows": [dict(zip(inputs, row, strict=True), **values)
+                     for row, values in zip(rows, computed, strict=True)],
             "types": types, "compiled": compiled}
 
 

@@ -112,7 +112,7 @@ def _delivery_counts(db: Path) -> dict[tuple[str, str], dict[str, int]]:
         select campaign_id, variant_id, {', '.join(DELIVERY.values())},
                off_target_count
         from marts.rpt_campaign_delivery_quality""")
-    return {(row[0], row[1]): dict(zip([*DELIVERY, "off_target"], row[2:]))
+    return {(row[0], row[1]): dict(zip([*DELIVERY, "off_target"], row[2:], strict=True))
             for row in rows}
 
 

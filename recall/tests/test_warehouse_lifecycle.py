@@ -205,7 +205,8 @@ def test_natural_return_rates_match_truth(built, demo):
         if pooled_truth["expected_returns"] >= MIN_EXPECTED_RETURNS:
             z = _z(pooled_r, pooled_n, pooled_truth)
             tested += 1
-            line = f"{state}/all: truth {pooled_truth['rate']:.5f} est {pooled_r}/{pooled_n} z {z:+.2f}"
+            line = (f"{state}/all: truth {pooled_truth['rate']:.5f} "
+                    f"est {pooled_r}/{pooled_n} z {z:+.2f}")
             report.append(line)
             if abs(z) > Z:
                 failures.append(line)

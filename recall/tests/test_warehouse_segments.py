@@ -23,7 +23,7 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     """Spearman rank correlation (no ties expected in these inputs)."""
     rx, ry = _ranks(xs), _ranks(ys)
     n = len(xs)
-    d2 = sum((a - b) ** 2 for a, b in zip(rx, ry))
+    d2 = sum((a - b) ** 2 for a, b in zip(rx, ry, strict=True))
     return 1 - 6 * d2 / (n * (n * n - 1))
 
 
