@@ -304,7 +304,7 @@ def format_bounds(summary: dict) -> str:
 def format_summary_table(summary: dict) -> str:
     t = {c["metric"]: c for c in evaluate_targets(summary)}
 
-    def with_target(metric, fmt):
+    def with_target(metric: str, fmt: str) -> str:
         c = t[metric]
         return f"{_f(c['value'], fmt)} ({c['op']} {c['target']:g}: {c['result']})"
 
@@ -327,10 +327,10 @@ def format_breakdown(full: dict | None, incr: dict | None, n: int = 10) -> str:
     """Start-up, per-group totals and the top models of the full and incremental runs."""
     lines = ["| where the time goes | full build s | incremental s |", "|---|---:|---:|"]
 
-    def g(parsed, key):
+    def g(parsed: dict | None, key: str) -> float | None:
         return None if not parsed else parsed["groups"].get(key, {}).get("seconds")
 
-    def c(parsed, key):
+    def c(parsed: dict | None, key: str) -> int | None:
         return None if not parsed else parsed["groups"].get(key, {}).get("count")
 
     lines.append(f"| wall time | {_f(full and full['wall_s'])} | {_f(incr and incr['wall_s'])} |")

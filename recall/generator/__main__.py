@@ -5,7 +5,7 @@ import time
 from .generate import generate
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m recall.generator",
                                 description="Generate the recall warehouse's raw demo tables.")
     p.add_argument("--out", required=True)

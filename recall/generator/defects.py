@@ -50,6 +50,7 @@ from .world import (
     UNKNOWN_USER_BASE,
     US,
     VISITOR_DEV_BASE,
+    Ctx,
     _ev_block,
     concat_blocks,
 )
@@ -68,8 +69,10 @@ class Defect:
 DEFECTS: dict[str, Defect] = {}
 
 
-def register(name, code, target="events", scale=1.0, doc="", default=True):
-    def deco(fn):
+def register(name: str, code: int, target: str = "events", scale: float = 1.0, doc: str = "",
+             default: bool = True) -> Callable[[Callable], Callable]:
+    """Decorator: register the function as defect class `name` (see Defect)."""
+    def deco(fn: Callable) -> Callable:
         DEFECTS[name] = Defect(code, target, fn, scale, doc, default)
         return fn
     return deco
@@ -78,7 +81,8 @@ def register(name, code, target="events", scale=1.0, doc="", default=True):
 CODE_NAMES = {}
 
 
-def parse_defects(spec: str):
+def parse_defects(spec: str) -> list[str]:
+    """The enabled classes, in registry order, of --defects default | all | none | a,b."""
     if spec == "default":
         return [n for n, d in DEFECTS.items() if d.default]
     if spec == "all":
@@ -92,7 +96,8 @@ def parse_defects(spec: str):
     return [n for n in DEFECTS if n in names]   # registry order
 
 
-def rng_for(seed, chunk, name):
+def rng_for(seed: int, chunk: int, name: str) -> np.random.Generator:
+    """The random stream of one defect class in one chunk."""
     return np.random.default_rng([seed, 2, zlib.crc32(name.encode()), chunk])
 
 
@@ -309,7 +314,7 @@ DELIVERY_CLASSES = ["duplicate_sends", "missed_sends", "early_sends", "late_send
 MISSING_PLATFORM = 0                    # ios (world.PLATFORMS)
 
 
-def missing_platform_day(days):
+def missing_platform_day(days: int) -> int | None:
     """Day index (from the start) whose ios events missing_platform_day drops, or None."""
     return max(8, days // 2) if days > 8 else None
 
@@ -703,7 +708,8 @@ ORDER = ["anonymous_events", "never_identified", "unknown_event_names", "before_
 assert sorted(ORDER) == sorted(DEFECTS)
 
 
-def apply_defects(world, tables, enabled, rate, ctx, c):
+def apply_defects(world: dict, tables: dict, enabled: list[str], rate: float, ctx: Ctx,
+                  c: int) -> dict:
     """tables: events, users, orders (written) and assign, sends, callbacks (copies of the
     world's campaign arrays). Returns tables after every enabled class, rows flagged for
     dropping removed, plus "_marks" and "_truth_extra" (see the campaigns target above)."""

@@ -154,7 +154,8 @@ def make_campaigns(days: int) -> list[dict]:
     return camps
 
 
-def sample_time_of_day(rng: np.random.Generator, n: int, tz_off_h) -> np.ndarray:
+def sample_time_of_day(rng: np.random.Generator, n: int,
+                       tz_off_h: int | np.ndarray) -> np.ndarray:
     """Seconds-of-UTC-day in [1, 86399] (µs), following a local diurnal rhythm wrapped
     into the UTC day (so the UTC date of the event is the simulated day)."""
     hour = rng.choice(24, size=n, p=HOUR_P)
@@ -265,7 +266,8 @@ class ChunkUsers:
     which1: np.ndarray
     which2: np.ndarray
 
-    def attributes_at(self, idx: np.ndarray, at: int | np.ndarray):
+    def attributes_at(self, idx: np.ndarray,
+                      at: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(push_enabled, email_opt_out, sms_opt_out) of users idx at time `at`."""
         a1 = self.v1[idx] & (self.t1[idx] <= at)
         a2 = self.v2[idx] & (self.t2[idx] <= at)

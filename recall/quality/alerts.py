@@ -84,7 +84,8 @@ def _model_name(node: dict, nodes: dict) -> str | None:
     return target.get("alias") or target.get("name") or parent.split(".")[-1]
 
 
-def dbt_alerts(run_results: dict, manifest: dict, rr_path, mf_path) -> list[dict]:
+def dbt_alerts(run_results: dict, manifest: dict, rr_path: str | Path,
+               mf_path: str | Path) -> list[dict]:
     if not isinstance(run_results.get("results"), list):
         raise InputError(
             f"run results {rr_path} has no 'results' list (not a dbt run_results.json)")
@@ -279,7 +280,7 @@ def send(url: str, alerts: list[dict], batch_size: int) -> None:
 
 
 # ------------------------------------------------------------------ CLI
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m recall.quality.alerts",
                                 description="Emit one JSON-line alert per failing check.")
     p.add_argument("--run-results", default="target/run_results.json")

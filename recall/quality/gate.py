@@ -37,7 +37,9 @@ import re
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 # recall/quality/__init__.py sets GX_ANALYTICS_ENABLED before Great Expectations loads.
 import great_expectations as gx
@@ -138,7 +140,8 @@ def load_state(path: Path) -> dict:
     return {"events": {}, "tables": {}}
 
 
-def plan(raw: Path, state: dict, days: list[str], tables: list[str], force: bool):
+def plan(raw: Path, state: dict, days: list[str], tables: list[str],
+         force: bool) -> tuple[list[tuple], list[str]]:
     """(table, partition or None, files, fingerprint) to validate, plus the
     tables that are absent."""
     todo, absent = [], []
@@ -208,7 +211,9 @@ def _exception(result) -> str | None:
     return "; ".join(m for m in messages if m) or None
 
 
-def records(table: str, partition: str | None, validation, docs: str | None) -> list[dict]:
+def records(table: str, partition: str | None, validation: Any,
+            docs: str | None) -> list[dict]:
+    """One result record (RESULT_FIELDS) per expectation of a GE validation result."""
     out = []
     for r in validation.results:
         cfg = r.expectation_config
@@ -432,7 +437,7 @@ def _validate_all(todo: list, out: Path, started: dt.datetime, run_id: str,
 
 
 def run(raw: Path, out: Path, days: list[str], tables: list[str], force: bool,
-        log=print) -> tuple[int, dict]:
+        log: Callable[[str], None] = print) -> tuple[int, dict]:
     """Validate what is new (or everything with force) under raw; write results.json,
     index.html, the Data Docs and state.json to out. Returns (exit code, run summary)."""
     if not raw.is_dir():
