@@ -28,10 +28,10 @@ from .world import (
     CHANNEL_KEYS,
     CHANNELS,
     DAY_US,
+    INACTIVE_STATES,
     LAPSE,
     NEW_USER_DAYS,
     NEW_USER_LAPSE_MULT,
-    NRR_STATES,
     RETURN,
     US,
     Ctx,
@@ -104,7 +104,7 @@ def _natural_return_rates(acc, start, as_of):
     last = -1 if as_of is None else (dt.date.fromisoformat(as_of) - start).days
     tot = acc[:, :, :, :max(0, last + 1)].sum(axis=3)
     out = {}
-    for s, state in enumerate(NRR_STATES):
+    for s, state in enumerate(INACTIVE_STATES):
         out[state] = {}
         for c, key in enumerate(CHANNEL_KEYS):
             n, e, v = tot[0, s, c], tot[1, s, c], tot[2, s, c]
@@ -157,7 +157,7 @@ def _start_run(out, ctx, start, enabled, defect_rate, land_through) -> _Run:
         camp_landed=[ctx.start_us + cp["start_day"] * DAY_US <= land_end for cp in ctx.camps],
         raw_rows={t: 0 for t in TABLES}, defect_counts=defect_counts,
         arm_users=np.zeros(n_var), arm_p_treated=np.zeros(n_var), arm_p_natural=np.zeros(n_var),
-        natural_returns=np.zeros((3, len(NRR_STATES), len(CHANNELS), ctx.days)),
+        natural_returns=np.zeros((3, len(INACTIVE_STATES), len(CHANNELS), ctx.days)),
         delivery_defects=np.zeros((n_var, len(DELIVERY_CLASSES)), np.int64),
         code_name={d.code: n for n, d in DEFECTS.items()})
 
@@ -233,7 +233,7 @@ def _generate_chunk(run: _Run, c: int) -> None:
     landed = _land(tables, run.land_end)
     _count_marked_defects(run, tables["_marks"])
     _count_landed(run, landed)
-    run.natural_returns += world["nrr"]
+    run.natural_returns += world["natural_returns"]
     for k, gvar, p_treated, p_natural in world["truth"] + tables["_truth_extra"]:
         if run.camp_landed[k]:
             np.add.at(run.arm_users, gvar, 1)

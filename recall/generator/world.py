@@ -29,7 +29,8 @@ NEW_USER_DAYS = 7
 # registration < NEW_USER_DAYS, then by days inactive: silent from 7, churned from 30
 SILENT_AFTER_DAYS = 7
 CHURNED_AFTER_DAYS = 30
-NRR_STATES = ["silent", "churned"]   # observed states (codes 1, 2) whose returns are tallied
+# observed lifecycle states (codes 1, 2) whose natural returns are tallied and campaigns target
+INACTIVE_STATES = ["silent", "churned"]
 UNINSTALL_P = 0.3           # share of lapses (ios/android) followed by an app_uninstall
 
 PLATFORMS = ["ios", "android", "web"]
@@ -374,7 +375,7 @@ class ChunkRecords:
 
     @classmethod
     def start(cls, days: int) -> ChunkRecords:
-        return cls(natural_returns=np.zeros((3, len(NRR_STATES), len(CHANNELS), days)))
+        return cls(natural_returns=np.zeros((3, len(INACTIVE_STATES), len(CHANNELS), days)))
 
 
 def simulate_chunk(ctx: Ctx, c: int) -> dict:
@@ -399,7 +400,7 @@ def simulate_chunk(ctx: Ctx, c: int) -> dict:
                 assign=_concat_columns(records.assignments),
                 sends=_concat_columns(records.sends),
                 callbacks=_concat_columns(records.callbacks), truth=records.arm_truth,
-                nrr=records.natural_returns, offtarget=records.off_target)
+                natural_returns=records.natural_returns, offtarget=records.off_target)
 
 
 def _natural_conversion_probability(ctx: Ctx, users: ChunkUsers, state: np.ndarray,
@@ -427,7 +428,7 @@ def _run_campaign(ctx: Ctx, c: int, rng: np.random.Generator, day: int, k: int, 
     """Assign every user in the target state to an arm at 00:00 UTC of the start day and
     message the treatment arms."""
     observed = observed_state(users.reg_day, process.last_observed, day - 1)
-    idx = np.flatnonzero(observed == 1 + NRR_STATES.index(cp["target_state"]))
+    idx = np.flatnonzero(observed == 1 + INACTIVE_STATES.index(cp["target_state"]))
     variants = cp["variants"]
     shares = np.array([v["allocation_share"] if v["allocation_share"] is not None else 1.0
                        for v in variants], float)
@@ -635,7 +636,7 @@ def _tally_natural_returns(ctx: Ctx, day: int, users: ChunkUsers, process: Laten
     for j, weights in enumerate((None, p, p * (1.0 - p))):
         natural_returns[j, :, :, day] = np.bincount(
             cell, weights=weights, minlength=natural_returns[j, :, :, day].size
-        ).reshape(len(NRR_STATES), len(CHANNELS))
+        ).reshape(len(INACTIVE_STATES), len(CHANNELS))
 
 
 def _version(day, plat, lag):
