@@ -285,6 +285,7 @@ class ChunkUsers:
 
 
 def _draw_users(ctx: Ctx, rng: np.random.Generator, chunk: int) -> ChunkUsers:
+    """The chunk's users: every per-user draw, in the stream's fixed order."""
     days, start_us = ctx.days, ctx.start_us
     lo = chunk * CHUNK
     hi = min(ctx.users, lo + CHUNK)
@@ -380,7 +381,11 @@ class ChunkRecords:
 
 def simulate_chunk(ctx: Ctx, c: int) -> dict:
     """Simulate chunk c: its users, their days, the campaigns that reach them and the events
-    and orders of all that (numeric arrays; see the module docstring)."""
+    and orders of all that (numeric arrays; see the module docstring).
+
+    One random stream per chunk feeds every step in turn, so the order of the draws is
+    part of the output: a change that moves, adds or drops a draw changes the data of
+    every seed (the package's tests compare runs, not fixed files)."""
     rng = np.random.default_rng([ctx.seed, 1, c])
     users = _draw_users(ctx, rng, c)
     process = LatentProcess.start(users.uid.size, ctx.days)
