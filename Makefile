@@ -2,8 +2,9 @@
 #   make build   installs the pinned dependencies into .venv, lands the demo
 #                data (unless RECALL_RAW_DIR already holds events) and runs
 #                dbt build on DuckDB.
-#   make test    lints every model (sqlfluff, dbt templater) and runs the
-#                pytest suite (generator, warehouse end to end, conventions).
+#   make test    lints every model (sqlfluff, dbt templater) and the Python
+#                package (ruff), and runs the pytest suite (generator,
+#                warehouse end to end, conventions).
 # Both are safe to re-run.
 
 PYTHON ?= python3
@@ -51,6 +52,7 @@ build: demo-data
 test: lint pytest
 
 lint: $(STAMP)
+	$(BIN)/ruff check recall
 	rm -rf $(LINT_DIR)
 	$(BIN)/python -m recall.generator --out $(LINT_DIR)/raw --users 300 \
 		--days 20 --seed 1 --no-expected --quiet

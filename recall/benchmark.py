@@ -196,7 +196,8 @@ def parse_run_results(rr: dict, wall_s: float | None = None,
         if wall_s is not None:
             after = max(0.0, started_epoch + wall_s - max(e for _, e in spans))
     problems = [n for n in nodes if n["status"] in ("error", "fail", "runtime error")]
-    return {"nodes": nodes, "groups": groups, "nodes_sum_s": sum(n["execution_time_s"] for n in nodes),
+    return {"nodes": nodes, "groups": groups,
+            "nodes_sum_s": sum(n["execution_time_s"] for n in nodes),
             "nodes_covered_s": covered, "dbt_elapsed_s": rr.get("elapsed_time"),
             "wall_s": wall_s, "startup_s": startup, "before_first_node_s": before,
             "after_last_node_s": after, "problems": problems}
@@ -228,7 +229,8 @@ def run_floor(raw_dir: str | Path, db_path: str | Path, threads: int = 2,
     con.execute(floor_sql(raw_dir))
     con.execute("checkpoint")
     seconds = time.perf_counter() - t0
-    rows, events = con.execute("select count(*), coalesce(sum(events), 0) from user_days").fetchone()
+    rows, events = con.execute(
+        "select count(*), coalesce(sum(events), 0) from user_days").fetchone()
     con.close()
     return {"seconds": seconds, "user_days": int(rows), "events": int(events)}
 
@@ -302,7 +304,7 @@ def format_bounds(summary: dict) -> str:
 def format_summary_table(summary: dict) -> str:
     t = {c["metric"]: c for c in evaluate_targets(summary)}
 
-    def with_target(metric, fmt):
+    def with_target(metric: str, fmt: str) -> str:
         c = t[metric]
         return f"{_f(c['value'], fmt)} ({c['op']} {c['target']:g}: {c['result']})"
 
@@ -325,18 +327,18 @@ def format_breakdown(full: dict | None, incr: dict | None, n: int = 10) -> str:
     """Start-up, per-group totals and the top models of the full and incremental runs."""
     lines = ["| where the time goes | full build s | incremental s |", "|---|---:|---:|"]
 
-    def g(parsed, key):
+    def g(parsed: dict | None, key: str) -> float | None:
         return None if not parsed else parsed["groups"].get(key, {}).get("seconds")
 
-    def c(parsed, key):
+    def c(parsed: dict | None, key: str) -> int | None:
         return None if not parsed else parsed["groups"].get(key, {}).get("count")
 
     lines.append(f"| wall time | {_f(full and full['wall_s'])} | {_f(incr and incr['wall_s'])} |")
     if (full and full.get("cpu_s") is not None) or (incr and incr.get("cpu_s") is not None):
-        lines.append(f"| CPU time of the dbt process (user + system) | {_f(full and full.get('cpu_s'))} "
-                     f"| {_f(incr and incr.get('cpu_s'))} |")
-    lines.append(f"| dbt start-up (wall − time covered by nodes) | {_f(full and full['startup_s'])} "
-                 f"| {_f(incr and incr['startup_s'])} |")
+        lines.append("| CPU time of the dbt process (user + system) "
+                     f"| {_f(full and full.get('cpu_s'))} | {_f(incr and incr.get('cpu_s'))} |")
+    lines.append("| dbt start-up (wall − time covered by nodes) "
+                 f"| {_f(full and full['startup_s'])} | {_f(incr and incr['startup_s'])} |")
     if (full and full.get("before_first_node_s") is not None) or (
             incr and incr.get("before_first_node_s") is not None):
         lines.append(f"| … of which before the first node (start, parse, compile) "
@@ -346,7 +348,8 @@ def format_breakdown(full: dict | None, incr: dict | None, n: int = 10) -> str:
         if (full and key in full["groups"]) or (incr and key in incr["groups"]):
             lines.append(f"| {key} (Σ node time, n={c(full, key) or c(incr, key)}) "
                          f"| {_f(g(full, key))} | {_f(g(incr, key))} |")
-    lines.append(f"| time covered by nodes (threads overlap) | {_f(full and full['nodes_covered_s'])} "
+    lines.append("| time covered by nodes (threads overlap) "
+                 f"| {_f(full and full['nodes_covered_s'])} "
                  f"| {_f(incr and incr['nodes_covered_s'])} |")
     lines.append("")
     base = full or incr
@@ -354,7 +357,8 @@ def format_breakdown(full: dict | None, incr: dict | None, n: int = 10) -> str:
         incr_t = {x["unique_id"]: x["execution_time_s"] for x in (incr or {"nodes": []})["nodes"]}
         full_t = {x["unique_id"]: x["execution_time_s"] for x in (full or {"nodes": []})["nodes"]}
         order = top_models(full) if full else top_models(incr)
-        lines += [f"| top models (by full build) | full build s | incremental s |", "|---|---:|---:|"]
+        lines += ["| top models (by full build) | full build s | incremental s |",
+                  "|---|---:|---:|"]
         for m in order[:n]:
             lines.append(f"| {m['name']} | {_f(full_t.get(m['unique_id']), '{:.2f}')} "
                          f"| {_f(incr_t.get(m['unique_id']), '{:.2f}')} |")
@@ -496,7 +500,8 @@ def floor_step(workdir: Path, raw_dir: Path, threads: int, memory_limit: str) ->
     fresh_db(db)
     out = workdir / "floor.out"
     cmd = [sys.executable, "-c",
-           "import sys; from recall.benchmark import floor_worker_main; floor_worker_main(sys.argv[1:])",
+           "import sys; from recall.benchmark import floor_worker_main; "
+           "floor_worker_main(sys.argv[1:])",
            str(raw_dir), str(db), str(threads), memory_limit]
     r = run_measured(cmd, cwd=REPO, log_path=out)
     if r["returncode"] != 0:
@@ -533,7 +538,7 @@ def fixed_cost_step(workdir: Path, threads: int, memory_limit: str,
 
 # --------------------------------------------------------------------------- main
 
-def main(argv: list[str] | None = None) -> int:
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m recall.benchmark",
                                 description="Benchmark the recall dbt project on generated data.")
     p.add_argument("--users", type=int, required=True)
@@ -553,29 +558,32 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     if a.days < 2:
         p.error("--days must be at least 2 (the incremental step needs a day to add)")
+    return a
 
-    workdir = Path(a.workdir).resolve() if a.workdir else REPO / "bench" / f"{a.users}x{a.days}"
-    workdir.mkdir(parents=True, exist_ok=True)
-    raw_full, raw_hist = workdir / "raw_full", workdir / "raw_hist"
-    memory_limit = os.environ.get("RECALL_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+
+def _start_report(a: argparse.Namespace, workdir: Path, memory_limit: str) -> dict:
+    """The report's header: parameters, start time and load, git state, dbt tree."""
     report: dict = {"users": a.users, "days": a.days, "seed": a.seed, "threads": a.threads,
                     "memory_limit": memory_limit, "workdir": str(workdir),
-                    "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                     # Other processes on the machine skew every timing: note the load.
                     "loadavg_at_start": os.getloadavg()}
     try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                             text=True).stdout.strip()
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                             capture_output=True, text=True).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--", "models", "macros", "seeds",
                                 "tests", "dbt_project.yml"], cwd=REPO, capture_output=True,
                                text=True).stdout.strip()
         report["git"] = {"head": rev, "dbt_tree_dirty": bool(dirty)}
     except OSError:
         pass
-
     report["dbt_tree_at_start"] = dbt_tree_fingerprint()
+    return report
 
-    # 1. generate
+
+def _generate_worlds(a: argparse.Namespace, raw_full: Path, raw_hist: Path,
+                     report: dict) -> None:
+    """Step 1: the full landing and the history landing (all but the last day)."""
     if a.skip_generate:
         log("[1/5] generate: skipped (--skip-generate)")
         for f in (raw_full, raw_hist):
@@ -583,7 +591,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"--skip-generate but {f}/events is missing")
         report["generate"] = {"skipped": True}
     else:
-        log(f"[1/5] generate {a.users} users x {a.days} days (seed {a.seed}) into {workdir}")
+        log(f"[1/5] generate {a.users} users x {a.days} days (seed {a.seed}) into "
+            f"{raw_full.parent}")
         no_expected = _generator_supports("--no-expected")
         g_full = generate_step(raw_full, a.users, a.days, a.seed, None, a.regenerate, no_expected)
         start = (truth_params(raw_full) or {}).get("start_date", "2026-01-01")
@@ -598,62 +607,52 @@ def main(argv: list[str] | None = None) -> int:
     log(f"  raw events: {raw_events:,} (history {hist_events:,}, new in last landing "
         f"{raw_events - hist_events:,})")
 
-    # 2. full build
+
+def _full_build(workdir: Path, raw_full: Path, threads: int, memory_limit: str,
+                flags: list[str]) -> dict:
+    """Step 2: dbt build on the full landing into a fresh warehouse."""
     load = os.getloadavg()[0]
     if load > 0.5:
         log(f"  note: 1-minute load average is {load:.1f} before the timed steps; "
             "other processes skew the timings")
     log("[2/5] full build: dbt build on raw_full into a fresh full.duckdb")
     fresh_db(workdir / "full.duckdb")
-    flags = [] if a.with_unit_tests else PRODUCTION_BUILD_FLAGS
-    report["dbt_build_flags"] = flags
-    full = dbt_build("full", workdir, raw_full, workdir / "full.duckdb", a.threads, memory_limit,
+    full = dbt_build("full", workdir, raw_full, workdir / "full.duckdb", threads, memory_limit,
                      extra_flags=flags)
     log(f"  full build: rc={full['returncode']} {full['wall_s']:.1f}s, "
         f"peak {kib_to_gb(full['peak_rss_kib']):.2f} GB")
-    report["full"] = full
+    return full
 
-    # 3. incremental
+
+def _incremental_build(workdir: Path, raw_full: Path, raw_hist: Path, threads: int,
+                       memory_limit: str, flags: list[str]) -> tuple[dict, dict | None]:
+    """Step 3: build the history (untimed), then time the build that adds the last landing.
+    Returns (setup, incremental); incremental is None when the setup failed."""
     log("[3/5] incremental: setup build on raw_hist (untimed)")
     fresh_db(workdir / "incr.duckdb")
-    setup = dbt_build("incr_setup", workdir, raw_hist, workdir / "incr.duckdb", a.threads,
+    setup = dbt_build("incr_setup", workdir, raw_hist, workdir / "incr.duckdb", threads,
                       memory_limit, extra_flags=flags)
     log(f"  setup: rc={setup['returncode']} {setup['wall_s']:.1f}s")
-    report["incremental_setup"] = setup
-    incr = None
-    if setup["returncode"] == 0:
-        log("[3/5] incremental: dbt build on raw_full (timed)")
-        incr = dbt_build("incr", workdir, raw_full, workdir / "incr.duckdb", a.threads,
-                         memory_limit, reuse_target_of="incr_setup", extra_flags=flags)
-        log(f"  incremental: rc={incr['returncode']} {incr['wall_s']:.1f}s, "
-            f"peak {kib_to_gb(incr['peak_rss_kib']):.2f} GB")
-    else:
+    if setup["returncode"] != 0:
         log("  setup failed: incremental run skipped")
-    report["incremental"] = incr
+        return setup, None
+    log("[3/5] incremental: dbt build on raw_full (timed)")
+    incr = dbt_build("incr", workdir, raw_full, workdir / "incr.duckdb", threads,
+                     memory_limit, reuse_target_of="incr_setup", extra_flags=flags)
+    log(f"  incremental: rc={incr['returncode']} {incr['wall_s']:.1f}s, "
+        f"peak {kib_to_gb(incr['peak_rss_kib']):.2f} GB")
+    return setup, incr
 
-    # 4. floor
-    log("[4/5] floor: DuckDB alone, dedup + user-days from raw_full events")
-    floor = floor_step(workdir, raw_full, a.threads, memory_limit)
-    log(f"  floor: {floor['seconds']:.1f}s in DuckDB ({floor['wall_s']:.1f}s process), "
-        f"peak {kib_to_gb(floor['peak_rss_kib']):.2f} GB, {floor['user_days']:,} user-days")
-    report["floor"] = floor
 
-    # 5. dbt fixed cost
-    fixed = None
-    if a.skip_fixed_cost:
-        log("[5/5] fixed cost: skipped (--skip-fixed-cost)")
-    else:
-        log("[5/5] fixed cost: the same command on a tiny warehouse, nothing new landed")
-        fixed = fixed_cost_step(workdir, a.threads, memory_limit, flags)
-        log(f"  fixed cost: {fixed['wall_s']:.1f}s for {fixed['nodes']} nodes")
-    report["fixed_cost"] = fixed
-
+def summarise(users: int, days: int, raw_events: int, full: dict, incr: dict | None,
+              floor: dict, fixed: dict | None) -> dict:
+    """The headline figures, the targets and the bounds; a failed build counts as missing."""
     ok_full = full["returncode"] == 0
     ok_incr = incr is not None and incr["returncode"] == 0
     full_s = full["wall_s"] if ok_full else None
     incr_s = incr["wall_s"] if ok_incr else None
     peaks = [r["peak_rss_kib"] for r, ok in ((full, ok_full), (incr, ok_incr)) if ok]
-    summary = {"users": a.users, "days": a.days, "raw_events": raw_events,
+    summary = {"users": users, "days": days, "raw_events": raw_events,
                "full_build_s": full_s, "incremental_s": incr_s, "floor_s": floor["seconds"],
                "build_over_floor": ratio(full_s, floor["seconds"]),
                "incremental_over_full": ratio(incr_s, full_s),
@@ -662,15 +661,15 @@ def main(argv: list[str] | None = None) -> int:
     summary["dbt_fixed_cost_nodes"] = fixed["nodes"] if fixed else None
     summary["targets"] = evaluate_targets(summary)
     summary["bounds"] = bounds(summary)
-    report["dbt_tree_at_end"] = dbt_tree_fingerprint()
-    tree_changed = report["dbt_tree_at_end"] != report["dbt_tree_at_start"]
-    if tree_changed:
-        log("  warning: models/macros/seeds/tests changed while the benchmark ran")
-    report["summary"] = summary
+    return summary
 
-    with open(workdir / "benchmark.json", "w") as f:
-        json.dump(report, f, indent=1, default=str)
 
+def format_report(a: argparse.Namespace, report: dict, memory_limit: str, flags: list[str],
+                  workdir: Path) -> str:
+    """The Markdown report printed at the end of a run."""
+    summary, full, setup = report["summary"], report["full"], report["incremental_setup"]
+    incr, floor = report["incremental"], report["floor"]
+    raw_events, hist_events = report["raw_events"], report["raw_events_hist"]
     out = [f"## recall benchmark: {a.users:,} users × {a.days} days (seed {a.seed}, "
            f"{a.threads} threads, memory_limit {memory_limit})", "",
            "Timed command: `dbt build" + "".join(" " + f for f in flags) + "`"
@@ -694,7 +693,7 @@ def main(argv: list[str] | None = None) -> int:
         if r is not None and r["returncode"] != 0:
             out += ["", f"**{name} failed (exit {r['returncode']})**, log {r['log']}:", "```",
                     r.get("error_tail", "").rstrip(), "```"]
-    if tree_changed:
+    if report["dbt_tree_at_end"] != report["dbt_tree_at_start"]:
         out.append("\n**Warning:** the dbt project files changed while the benchmark ran "
                    f"({report['dbt_tree_at_start']} -> {report['dbt_tree_at_end']}); "
                    "the steps may not have built the same project.")
@@ -703,7 +702,49 @@ def main(argv: list[str] | None = None) -> int:
             out.append(f"\nNote: the {name} failed, so its time is left out of the table "
                        f"(it ran {r['wall_s']:.1f}s before dbt exited {r['returncode']}).")
     out.append(f"\nJSON: {workdir / 'benchmark.json'}")
-    print("\n".join(out))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = _parse_args(argv)
+    workdir = Path(a.workdir).resolve() if a.workdir else REPO / "bench" / f"{a.users}x{a.days}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    raw_full, raw_hist = workdir / "raw_full", workdir / "raw_hist"
+    memory_limit = os.environ.get("RECALL_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+    report = _start_report(a, workdir, memory_limit)
+
+    _generate_worlds(a, raw_full, raw_hist, report)
+    flags = [] if a.with_unit_tests else PRODUCTION_BUILD_FLAGS
+    report["dbt_build_flags"] = flags
+    report["full"] = full = _full_build(workdir, raw_full, a.threads, memory_limit, flags)
+    setup, incr = _incremental_build(workdir, raw_full, raw_hist, a.threads, memory_limit, flags)
+    report["incremental_setup"], report["incremental"] = setup, incr
+
+    log("[4/5] floor: DuckDB alone, dedup + user-days from raw_full events")
+    floor = floor_step(workdir, raw_full, a.threads, memory_limit)
+    log(f"  floor: {floor['seconds']:.1f}s in DuckDB ({floor['wall_s']:.1f}s process), "
+        f"peak {kib_to_gb(floor['peak_rss_kib']):.2f} GB, {floor['user_days']:,} user-days")
+    report["floor"] = floor
+
+    fixed = None
+    if a.skip_fixed_cost:
+        log("[5/5] fixed cost: skipped (--skip-fixed-cost)")
+    else:
+        log("[5/5] fixed cost: the same command on a tiny warehouse, nothing new landed")
+        fixed = fixed_cost_step(workdir, a.threads, memory_limit, flags)
+        log(f"  fixed cost: {fixed['wall_s']:.1f}s for {fixed['nodes']} nodes")
+    report["fixed_cost"] = fixed
+
+    report["dbt_tree_at_end"] = dbt_tree_fingerprint()
+    if report["dbt_tree_at_end"] != report["dbt_tree_at_start"]:
+        log("  warning: models/macros/seeds/tests changed while the benchmark ran")
+    report["summary"] = summarise(a.users, a.days, report["raw_events"], full, incr, floor, fixed)
+
+    with open(workdir / "benchmark.json", "w") as f:
+        json.dump(report, f, indent=1, default=str)
+    print(format_report(a, report, memory_limit, flags, workdir))
+    ok_full = full["returncode"] == 0
+    ok_incr = incr is not None and incr["returncode"] == 0
     return 0 if (ok_full and ok_incr) else 1
 
 

@@ -29,14 +29,31 @@ Quarantine reason (models/intermediate/campaigns/*_triaged.sql) or check of each
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from .world import (DAY_US, EV, EV_COLS, N_PLAN, P_EMPTY, P_MISSING, P_TEXT, P_TRUNCATED, P_PAGE,
-                    P_APP_OPEN_SEND, P_PURCHASE,
-                    P_APP_OPEN, UNKNOWN_USER_BASE, US, VISITOR_DEV_BASE, _ev_block, concat_blocks)
+from .world import (
+    DAY_US,
+    EV_COLS,
+    EVENT_CODE,
+    N_PLAN,
+    P_APP_OPEN,
+    P_APP_OPEN_SEND,
+    P_EMPTY,
+    P_MISSING,
+    P_PAGE,
+    P_PURCHASE,
+    P_TEXT,
+    P_TRUNCATED,
+    UNKNOWN_USER_BASE,
+    US,
+    VISITOR_DEV_BASE,
+    Ctx,
+    _ev_block,
+    concat_blocks,
+)
 
 
 @dataclass
@@ -52,8 +69,10 @@ class Defect:
 DEFECTS: dict[str, Defect] = {}
 
 
-def register(name, code, target="events", scale=1.0, doc="", default=True):
-    def deco(fn):
+def register(name: str, code: int, target: str = "events", scale: float = 1.0, doc: str = "",
+             default: bool = True) -> Callable[[Callable], Callable]:
+    """Decorator: register the function as defect class `name` (see Defect)."""
+    def deco(fn: Callable) -> Callable:
         DEFECTS[name] = Defect(code, target, fn, scale, doc, default)
         return fn
     return deco
@@ -62,7 +81,8 @@ def register(name, code, target="events", scale=1.0, doc="", default=True):
 CODE_NAMES = {}
 
 
-def parse_defects(spec: str):
+def parse_defects(spec: str) -> list[str]:
+    """The enabled classes, in registry order, of --defects default | all | none | a,b."""
     if spec == "default":
         return [n for n, d in DEFECTS.items() if d.default]
     if spec == "all":
@@ -76,12 +96,13 @@ def parse_defects(spec: str):
     return [n for n in DEFECTS if n in names]   # registry order
 
 
-def rng_for(seed, chunk, name):
+def rng_for(seed: int, chunk: int, name: str) -> np.random.Generator:
+    """The random stream of one defect class in one chunk."""
     return np.random.default_rng([seed, 2, zlib.crc32(name.encode()), chunk])
 
 
 # names that we do not disturb with modifying defects (commerce/registration/conversions)
-_PROTECTED = np.array([EV["register"], EV["purchase"], EV["app_open"], EV["coupon_claim"]])
+_PROTECTED = np.array([EVENT_CODE[n] for n in ("register", "purchase", "app_open", "coupon_claim")])
 
 
 def _pick(rng, mask, rate):
@@ -105,9 +126,9 @@ def _anonymous(ev, rng, rate, ctx, c, code, world):
                 & (ev["defect"] == 0), rate)
     k = src.size
     t = ev["t"][src] + rng.integers(1, 300, k) * US
-    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=EV["page_view"], uid=-1, dev=ev["dev"][src],
-                  sess=ev["sess"][src], t=t, plat=ev["plat"][src], ver=ev["ver"][src], pk=P_PAGE,
-                  pa=rng.integers(0, 6, k), defect=code)
+    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=EVENT_CODE["page_view"], uid=-1,
+                  dev=ev["dev"][src], sess=ev["sess"][src], t=t, plat=ev["plat"][src],
+                  ver=ev["ver"][src], pk=P_PAGE, pa=rng.integers(0, 6, k), defect=code)
     b["recv"] = t + _latency(rng, k)
     return concat_blocks([ev, b])
 
@@ -121,10 +142,11 @@ def _never(ev, rng, rate, ctx, c, code, world):
     owner = rng.integers(0, ndev, k)
     day = rng.integers(0, ctx.days, ndev)[owner]
     t = ctx.start_us + day * DAY_US + rng.integers(1, 86399, k) * US
-    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=np.where(rng.random(k) < 0.5, EV["page_view"], EV["app_open"]),
+    name = np.where(rng.random(k) < 0.5, EVENT_CODE["page_view"], EVENT_CODE["app_open"])
+    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=name,
                   uid=-1, dev=VISITOR_DEV_BASE + 9 * 10 ** 11 + c * 10 ** 7 + owner,
                   sess=9 * 10 ** 15 + c * 10 ** 8 + owner, t=t, plat=2, ver=-1, defect=code)
-    b["pk"] = np.where(b["name"] == EV["page_view"], P_PAGE, P_APP_OPEN).astype(np.int8)
+    b["pk"] = np.where(b["name"] == EVENT_CODE["page_view"], P_PAGE, P_APP_OPEN).astype(np.int8)
     b["pa"] = np.zeros(k, np.int64)
     b["recv"] = t + _latency(rng, k)
     return concat_blocks([ev, b])
@@ -153,7 +175,7 @@ def _before_reg(ev, rng, rate, ctx, c, code, world):
     who = rng.choice(np.flatnonzero(cand), size=k)
     back = np.minimum(rng.integers(1, 4, k), U["reg_day"][who])
     t = ctx.start_us + (U["reg_day"][who] - back) * DAY_US + rng.integers(1, 86399, k) * US
-    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=EV["app_open"], uid=U["uid"][who],
+    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=EVENT_CODE["app_open"], uid=U["uid"][who],
                   dev=U["uid"][who] * 2, sess=-1, t=t, plat=U["plat"][who], ver=-1,
                   pk=P_APP_OPEN, pa=0, defect=code)
     b["recv"] = t + _latency(rng, k)
@@ -170,8 +192,8 @@ def _unknown_users(ev, rng, rate, ctx, c, code, world):
     day = rng.integers(0, ctx.days, k)
     t = ctx.start_us + day * DAY_US + rng.integers(1, 86399, k) * US
     g = UNKNOWN_USER_BASE + c * 10 ** 6 + owner
-    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=EV["app_open"], uid=g, dev=g * 2 + 1,
-                  sess=-1, t=t, plat=1, ver=-1, pk=P_APP_OPEN, pa=0, defect=code)
+    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=EVENT_CODE["app_open"], uid=g,
+                  dev=g * 2 + 1, sess=-1, t=t, plat=1, ver=-1, pk=P_APP_OPEN, pa=0, defect=code)
     b["recv"] = t + _latency(rng, k)
     return concat_blocks([ev, b])
 
@@ -181,9 +203,11 @@ def _pristine(ev):
     return (ev["defect"] == 0) & ~np.isin(ev["name"], _PROTECTED) & (ev["name"] < N_PLAN)
 
 
-@register("late", 3, doc="received_at 1-10 days after event_at (rows landing after the period are dropped)")
+@register("late", 3,
+          doc="received_at 1-10 days after event_at (rows landing after the period are dropped)")
 def _late(ev, rng, rate, ctx, c, code, world):
-    i = _pick(rng, (ev["defect"] == 0) & (ev["name"] < N_PLAN) & (ev["name"] != EV["purchase"]), rate)
+    i = _pick(rng, (ev["defect"] == 0) & (ev["name"] < N_PLAN)
+              & (ev["name"] != EVENT_CODE["purchase"]), rate)
     ev["recv"][i] = ev["t"][i] + rng.integers(DAY_US + US, 10 * DAY_US, i.size)
     ev["defect"][i] = code
     return ev
@@ -201,8 +225,8 @@ def _malformed(ev, rng, rate, ctx, c, code, world):
 @register("missing_required_properties", 8,
           doc="valid JSON object '{}' on an event whose plan requires keys (rows stay clean)")
 def _missing(ev, rng, rate, ctx, c, code, world):
-    req = np.isin(ev["name"], [EV[n] for n in ("page_view", "content_view", "like", "comment",
-                                                "share", "join_community", "add_to_cart")])
+    req = np.isin(ev["name"], [EVENT_CODE[n] for n in (
+        "page_view", "content_view", "like", "comment", "share", "join_community", "add_to_cart")])
     i = _pick(rng, _pristine(ev) & req, rate)
     ev["pk"][i] = P_MISSING
     ev["defect"][i] = code
@@ -217,7 +241,7 @@ def _future(ev, rng, rate, ctx, c, code, world):
     return ev
 
 
-# ---------------------------------------------------------------- duplicates (copies of pristine rows)
+# ------------------------------------------------------- duplicates (copies of pristine rows)
 @register("duplicates", 1, doc="retries: same event_id and payload, received 1 min - 18 h later")
 def _dups(ev, rng, rate, ctx, c, code, world):
     src = _pick(rng, ev["defect"] == 0, rate)
@@ -274,7 +298,7 @@ def _invalid_amounts(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
-# ---------------------------------------------------------------- campaign tables ("campaigns" target)
+# ------------------------------------------------------- campaign tables ("campaigns" target)
 # These classes get the whole chunk (tables: events, users, orders, assign, sends, callbacks)
 # after the event and users/orders classes. They select only among the *base* rows of a table
 # (the rows present before any class ran, by position) with masks on base attributes, and they
@@ -290,7 +314,7 @@ DELIVERY_CLASSES = ["duplicate_sends", "missed_sends", "early_sends", "late_send
 MISSING_PLATFORM = 0                    # ios (world.PLATFORMS)
 
 
-def missing_platform_day(days):
+def missing_platform_day(days: int) -> int | None:
     """Day index (from the start) whose ios events missing_platform_day drops, or None."""
     return max(8, days // 2) if days > 8 else None
 
@@ -464,7 +488,8 @@ def _missing_platform_day(tables, rng, rate, ctx, c, code, world):
 
 def _induced_app_opens(tables):
     ev, nE = tables["events"], _nb(tables, "events")
-    i = np.flatnonzero((ev["name"][:nE] == EV["app_open"]) & (ev["pk"][:nE] == P_APP_OPEN_SEND))
+    i = np.flatnonzero((ev["name"][:nE] == EVENT_CODE["app_open"])
+                       & (ev["pk"][:nE] == P_APP_OPEN_SEND))
     return i, ev["pb"][i]
 
 
@@ -478,7 +503,7 @@ def _clicks_without_open(tables, rng, rate, ctx, c, code, world):
     i = _pick(rng, cb["typ"][:nC] == 2, rate)
     sids = cb["sid"][i]
     ao, ao_sid = _induced_app_opens(tables)
-    tables["_drop_ev"] |= ((ev["name"] == EV["app_open"]) & (ev["pk"] == P_APP_OPEN_SEND)
+    tables["_drop_ev"] |= ((ev["name"] == EVENT_CODE["app_open"]) & (ev["pk"] == P_APP_OPEN_SEND)
                            & np.isin(ev["pb"], sids))
     cb["defect"][i] = code
     ao_recv = ev["recv"][_lookup(ao_sid, ao, sids)] if i.size else np.zeros(0, np.int64)
@@ -488,7 +513,7 @@ def _clicks_without_open(tables, rng, rate, ctx, c, code, world):
 
 def _purchase_recv(tables, oids):
     ev, nE = tables["events"], _nb(tables, "events")
-    p = np.flatnonzero((ev["name"][:nE] == EV["purchase"]) & (ev["pk"][:nE] == P_PURCHASE))
+    p = np.flatnonzero((ev["name"][:nE] == EVENT_CODE["purchase"]) & (ev["pk"][:nE] == P_PURCHASE))
     return ev["recv"][_lookup(ev["pa"][p], p, oids)] if oids.size else np.zeros(0, np.int64)
 
 
@@ -518,7 +543,7 @@ def _orders_without_purchase(tables, rng, rate, ctx, c, code, world):
     i = _pick(rng, single & (o["status"][:nO] == 0) & (oid % 2 == 1) & (o["var"][:nO] < 0), rate)
     oids = oid[i]
     ts = np.maximum(o["updated"][i], _purchase_recv(tables, oids))
-    tables["_drop_ev"] |= ((ev["name"] == EV["purchase"]) & (ev["pk"] == P_PURCHASE)
+    tables["_drop_ev"] |= ((ev["name"] == EVENT_CODE["purchase"]) & (ev["pk"] == P_PURCHASE)
                            & np.isin(ev["pa"], oids))
     _mark(tables, "orders_without_purchase", ts)
     return tables
@@ -586,7 +611,8 @@ def _duplicate_assignments(tables, rng, rate, ctx, c, code, world):
     k = a["camp"][i]
     at = a["at"][i] + rng.integers(3600, info["window"][k] * 86400 - 3600) * US
     var = info["ctrl"][k] + rng.integers(0, info["nvar"][k])
-    tables["assign"] = _cat(a, _rows(a, i.size, camp=k, uid=a["uid"][i], var=var, at=at, defect=code))
+    tables["assign"] = _cat(a, _rows(a, i.size, camp=k, uid=a["uid"][i], var=var, at=at,
+                                     defect=code))
     _mark(tables, "duplicate_assignments", at)
     return tables
 
@@ -602,7 +628,8 @@ def _unknown_campaign_assignments(tables, rng, rate, ctx, c, code, world):
     half = rng.random(i.size) < 0.5
     at = a["at"][i] + rng.integers(0, 3600, i.size) * US
     tables["assign"] = _cat(a, _rows(a, i.size, camp=np.where(half, len(ctx.camps), a["camp"][i]),
-                                     uid=a["uid"][i], var=np.where(half, a["var"][i], info["n_var"]),
+                                     uid=a["uid"][i],
+                                     var=np.where(half, a["var"][i], info["n_var"]),
                                      at=at, defect=code))
     _mark(tables, "unknown_campaign_assignments", at)
     return tables
@@ -630,7 +657,8 @@ def _callbacks_out_of_order(tables, rng, rate, ctx, c, code, world):
     sid = cb["sid"][i]
     t_del = cb["t"][_lookup(cb["sid"][dl], dl, sid)] if i.size else np.zeros(0, np.int64)
     r_del = cb["recv"][_lookup(cb["sid"][dl], dl, sid)] if i.size else np.zeros(0, np.int64)
-    sent = s["sent"][_lookup(s["sid"][:nS], np.arange(nS), sid)] if i.size else np.zeros(0, np.int64)
+    sent = (s["sent"][_lookup(s["sid"][:nS], np.arange(nS), sid)] if i.size
+            else np.zeros(0, np.int64))
     cb["t"][i] = sent + ((t_del - sent) * rng.random(i.size)).astype(np.int64)
     cb["defect"][i] = code
     _mark(tables, "callbacks_out_of_order", np.maximum(cb["recv"][i], r_del))
@@ -680,7 +708,8 @@ ORDER = ["anonymous_events", "never_identified", "unknown_event_names", "before_
 assert sorted(ORDER) == sorted(DEFECTS)
 
 
-def apply_defects(world, tables, enabled, rate, ctx, c):
+def apply_defects(world: dict, tables: dict, enabled: list[str], rate: float, ctx: Ctx,
+                  c: int) -> dict:
     """tables: events, users, orders (written) and assign, sends, callbacks (copies of the
     world's campaign arrays). Returns tables after every enabled class, rows flagged for
     dropping removed, plus "_marks" and "_truth_extra" (see the campaigns target above)."""

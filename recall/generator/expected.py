@@ -24,12 +24,14 @@ def compute_expected(out: str, as_of: str) -> dict:
     con.execute("SET preserve_insertion_order=false")
     ev_glob = os.path.join(out, "events", "*", "*.parquet")
     us_glob = os.path.join(out, "users", "*.parquet")
-    con.execute(f"CREATE VIEW raw_events AS SELECT * FROM read_parquet('{ev_glob}', hive_partitioning=true)")
+    con.execute("CREATE VIEW raw_events AS SELECT * FROM "
+                f"read_parquet('{ev_glob}', hive_partitioning=true)")
     con.execute(f"CREATE VIEW users AS SELECT * FROM read_parquet('{us_glob}')")
     # R3: deduplicate by event_id, keep the earliest received_at (ties: dt, then a fixed order).
     # Rows whose event_id occurs once are kept as they are; only repeated ids are ranked
     # (same result as ranking every id, much cheaper on 100M rows).
-    con.execute("CREATE TEMP TABLE dup_ids AS SELECT event_id FROM raw_events GROUP BY event_id HAVING count(*) > 1")
+    con.execute("CREATE TEMP TABLE dup_ids AS SELECT event_id FROM raw_events "
+                "GROUP BY event_id HAVING count(*) > 1")
     cols = "event_id, event_name, user_id, device_id, event_at, received_at, properties"
     con.execute(f"""
         CREATE TEMP TABLE dedup AS
@@ -41,7 +43,8 @@ def compute_expected(out: str, as_of: str) -> dict:
                        platform, app_version, properties) = 1""")
     raw_n = con.execute("SELECT count(*) FROM raw_events").fetchone()[0]
     dedup_n = con.execute("SELECT count(*) FROM dedup").fetchone()[0]
-    con.execute("CREATE TEMP TABLE reg AS SELECT user_id, min(registered_at)::DATE AS reg_day FROM users GROUP BY user_id")
+    con.execute("CREATE TEMP TABLE reg AS SELECT user_id, min(registered_at)::DATE AS reg_day "
+                "FROM users GROUP BY user_id")
     # R4/R2/R5: quarantine rules
     con.execute(f"""
         CREATE TEMP TABLE clean AS
@@ -50,7 +53,8 @@ def compute_expected(out: str, as_of: str) -> dict:
         WHERE e.event_name IN ({PLAN})
           AND e.event_at <= e.received_at + INTERVAL 5 MINUTE
           AND e.properties IS NOT NULL
-          AND CASE WHEN json_valid(e.properties) THEN json_type(e.properties) = 'OBJECT' ELSE false END
+          AND CASE WHEN json_valid(e.properties)
+                   THEN json_type(e.properties) = 'OBJECT' ELSE false END
           AND (e.user_id IS NULL OR (r.user_id IS NOT NULL AND e.event_at::DATE >= r.reg_day))""")
     clean_n = con.execute("SELECT count(*) FROM clean").fetchone()[0]
     end = (dt.date.fromisoformat(as_of) + dt.timedelta(days=1)).isoformat()
@@ -59,7 +63,8 @@ def compute_expected(out: str, as_of: str) -> dict:
         CREATE TEMP TABLE dev_user AS
         SELECT device_id, user_id FROM clean
         WHERE user_id IS NOT NULL AND event_at < TIMESTAMP '{end}'
-        QUALIFY row_number() OVER (PARTITION BY device_id ORDER BY event_at DESC, event_id DESC) = 1""")
+        QUALIFY row_number() OVER (PARTITION BY device_id
+                                   ORDER BY event_at DESC, event_id DESC) = 1""")
     con.execute(f"""
         CREATE TEMP TABLE credited AS
         SELECT coalesce(c.user_id, d.user_id) AS user_id, c.event_at::DATE AS day, c.event_name

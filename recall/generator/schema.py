@@ -1,51 +1,92 @@
-"""Arrow schemas of the eight raw tables (raw-contract.md), in contract column order."""
+"""The raw contract (raw-contract.md): the eight raw tables, their columns in contract
+order with their Arrow types, which columns may be null, and each table's row key.
+
+This is the one definition of the contract in Python: the generator writes these
+schemas, the landing gate (recall/quality/expectations.py) derives its column, type
+and not-null expectations from them, and recall/tests/test_raw_contract.py checks
+that the `data_type`s of the dbt sources (models/staging/*/_*__sources.yml) agree.
+"""
 import pyarrow as pa
 
-S = pa.string()
-TS = pa.timestamp("us")
-B = pa.bool_()
+STRING = pa.string()
+TIMESTAMP = pa.timestamp("us")
+BOOLEAN = pa.bool_()
 MONEY = pa.decimal128(18, 2)
 
 SCHEMAS = {
     "users": pa.schema([
-        ("user_id", S), ("registered_at", TS), ("acquisition_channel", S), ("platform", S),
-        ("country", S), ("timezone", S), ("push_enabled", B), ("has_phone", B),
-        ("has_email", B), ("sms_opt_out", B), ("email_opt_out", B), ("updated_at", TS),
+        ("user_id", STRING), ("registered_at", TIMESTAMP), ("acquisition_channel", STRING),
+        ("platform", STRING), ("country", STRING), ("timezone", STRING),
+        ("push_enabled", BOOLEAN), ("has_phone", BOOLEAN), ("has_email", BOOLEAN),
+        ("sms_opt_out", BOOLEAN), ("email_opt_out", BOOLEAN), ("updated_at", TIMESTAMP),
     ]),
     "events": pa.schema([
-        ("event_id", S), ("event_name", S), ("user_id", S), ("device_id", S),
-        ("session_id", S), ("event_at", TS), ("received_at", TS), ("platform", S),
-        ("app_version", S), ("properties", S),
+        ("event_id", STRING), ("event_name", STRING), ("user_id", STRING),
+        ("device_id", STRING), ("session_id", STRING), ("event_at", TIMESTAMP),
+        ("received_at", TIMESTAMP), ("platform", STRING), ("app_version", STRING),
+        ("properties", STRING),
     ]),
     "orders": pa.schema([
-        ("order_id", S), ("user_id", S), ("ordered_at", TS), ("status", S),
-        ("gross_amount", MONEY), ("discount_amount", MONEY), ("coupon_id", S),
-        ("currency", S), ("updated_at", TS),
+        ("order_id", STRING), ("user_id", STRING), ("ordered_at", TIMESTAMP),
+        ("status", STRING), ("gross_amount", MONEY), ("discount_amount", MONEY),
+        ("coupon_id", STRING), ("currency", STRING), ("updated_at", TIMESTAMP),
     ]),
     "campaigns": pa.schema([
-        ("campaign_id", S), ("campaign_name", S), ("objective", S), ("target_state", S),
-        ("starts_at", TS), ("ends_at", TS), ("conversion_event", S),
-        ("attribution_window_days", pa.int32()),
+        ("campaign_id", STRING), ("campaign_name", STRING), ("objective", STRING),
+        ("target_state", STRING), ("starts_at", TIMESTAMP), ("ends_at", TIMESTAMP),
+        ("conversion_event", STRING), ("attribution_window_days", pa.int32()),
     ]),
     "campaign_variants": pa.schema([
-        ("campaign_id", S), ("variant_id", S), ("is_control", B), ("channel", S),
-        ("hook_type", S), ("offer_value", MONEY), ("coupon_id", S), ("copy_id", S),
-        ("cost_per_send", pa.decimal128(18, 4)), ("allocation_share", pa.decimal128(9, 6)),
+        ("campaign_id", STRING), ("variant_id", STRING), ("is_control", BOOLEAN),
+        ("channel", STRING), ("hook_type", STRING), ("offer_value", MONEY),
+        ("coupon_id", STRING), ("copy_id", STRING), ("cost_per_send", pa.decimal128(18, 4)),
+        ("allocation_share", pa.decimal128(9, 6)),
     ]),
     "campaign_assignments": pa.schema([
-        ("campaign_id", S), ("user_id", S), ("variant_id", S), ("assigned_at", TS),
+        ("campaign_id", STRING), ("user_id", STRING), ("variant_id", STRING),
+        ("assigned_at", TIMESTAMP),
     ]),
     "message_sends": pa.schema([
-        ("send_id", S), ("campaign_id", S), ("variant_id", S), ("user_id", S), ("channel", S),
-        ("scheduled_at", TS), ("sent_at", TS), ("status", S), ("failure_reason", S),
+        ("send_id", STRING), ("campaign_id", STRING), ("variant_id", STRING),
+        ("user_id", STRING), ("channel", STRING), ("scheduled_at", TIMESTAMP),
+        ("sent_at", TIMESTAMP), ("status", STRING), ("failure_reason", STRING),
     ]),
     "message_events": pa.schema([
-        ("message_event_id", S), ("send_id", S), ("event_type", S), ("event_at", TS),
-        ("received_at", TS),
+        ("message_event_id", STRING), ("send_id", STRING), ("event_type", STRING),
+        ("event_at", TIMESTAMP), ("received_at", TIMESTAMP),
     ]),
 }
 
 TABLES = list(SCHEMAS)
+
+# Columns that must not be null; every other column is nullable. A null in a row key
+# makes the row unusable, a null elsewhere gets the row quarantined by the warehouse.
+NOT_NULL: dict[str, tuple[str, ...]] = {
+    "users": ("user_id", "registered_at", "updated_at"),
+    "events": ("event_id", "event_name", "device_id", "event_at", "received_at"),
+    "orders": ("order_id", "user_id", "ordered_at", "status", "gross_amount",
+               "discount_amount", "currency", "updated_at"),
+    "campaigns": ("campaign_id", "campaign_name", "objective", "target_state", "starts_at",
+                  "ends_at", "conversion_event", "attribution_window_days"),
+    "campaign_variants": ("campaign_id", "variant_id", "is_control"),
+    "campaign_assignments": ("campaign_id", "user_id", "variant_id", "assigned_at"),
+    "message_sends": ("send_id", "campaign_id", "variant_id", "user_id", "channel",
+                      "scheduled_at", "status"),
+    "message_events": ("message_event_id", "send_id", "event_type", "event_at",
+                       "received_at"),
+}
+
+# The columns that identify a row (the table's key as landed; duplicates are defects).
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "users": ("user_id",),
+    "events": ("event_id",),
+    "orders": ("order_id",),
+    "campaigns": ("campaign_id",),
+    "campaign_variants": ("campaign_id", "variant_id"),
+    "campaign_assignments": ("campaign_id", "user_id"),
+    "message_sends": ("send_id",),
+    "message_events": ("message_event_id",),
+}
 
 # Tracking plan of the demo product: name -> (counts_as_active, is_core_action, required keys)
 TRACKING_PLAN = {

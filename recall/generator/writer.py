@@ -7,31 +7,54 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from numpy.typing import ArrayLike
 
 from .schema import SCHEMAS
-from .world import (APP_OPEN_SOURCES, CATEGORIES, CHANNEL_KEYS, CHANNELS, EVENT_NAMES, GEO,
-                    PAGES, PLATFORMS, P_APP_OPEN, P_APP_OPEN_SEND, P_CART, P_COMMUNITY,
-                    P_CONTENT, P_CONTENT_VIEW, P_COUPON, P_EMPTY, P_MISSING, P_PAGE,
-                    P_PURCHASE, P_REGISTER, P_TEXT, P_TRUNCATED, CURRENCY)
+from .world import (
+    APP_OPEN_SOURCES,
+    CALLBACK_TYPES,
+    CATEGORIES,
+    CHANNEL_KEYS,
+    CHANNELS,
+    CURRENCY,
+    EVENT_NAMES,
+    FAIL_REASONS,
+    GEO,
+    P_APP_OPEN,
+    P_APP_OPEN_SEND,
+    P_CART,
+    P_COMMUNITY,
+    P_CONTENT,
+    P_CONTENT_VIEW,
+    P_COUPON,
+    P_EMPTY,
+    P_MISSING,
+    P_PAGE,
+    P_PURCHASE,
+    P_REGISTER,
+    P_TEXT,
+    P_TRUNCATED,
+    PAGES,
+    PLATFORMS,
+    SEND_STATUS,
+)
 
 STR = pa.string()
-TEXT_JUNK = ["undefined", "[object Object]", "null", '["a","b"]', "page=home&ref=push", "{'page': 'home'}"]
+TEXT_JUNK = ["undefined", "[object Object]", "null", '["a","b"]', "page=home&ref=push",
+             "{'page': 'home'}"]
 SEND_CHANNELS = [None, "push", "sms", "email"]
-SEND_STATUS = ["sent", "failed", "suppressed"]
-FAIL_REASONS = [None, "invalid_token", "carrier_rejected", "push_disabled", "no_phone",
-                "opted_out", "no_email", "invalid_address"]
-CALLBACK_TYPES = ["delivered", "opened", "clicked", "bounced", "unsubscribed"]
 
 
-def istr(a):
+def istr(a: ArrayLike) -> pa.Array:
     return pc.cast(pa.array(np.asarray(a, dtype=np.int64)), STR)
 
 
-def join(*parts):
+def join(*parts: str | pa.Array) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
-def ids(prefix, a, null_mask=None, width=0):
+def ids(prefix: str, a: ArrayLike, null_mask: np.ndarray | None = None,
+        width: int = 0) -> pa.Array:
     s = istr(a)
     if width:
         s = pc.utf8_lpad(s, width=width, padding="0")
@@ -41,21 +64,21 @@ def ids(prefix, a, null_mask=None, width=0):
     return out
 
 
-def user_ids(u):
+def user_ids(u: ArrayLike) -> pa.Array:
     u = np.asarray(u, dtype=np.int64)
     return ids("u", np.maximum(u, 0), u < 0, width=7)
 
 
-def lookup(values, codes, null_mask=None):
+def lookup(values: list, codes: ArrayLike, null_mask: np.ndarray | None = None) -> pa.Array:
     idx = pa.array(np.asarray(codes, dtype=np.int64), mask=null_mask)
     return pa.array(values, STR).take(idx)
 
 
-def ts(a, null_mask=None):
+def ts(a: ArrayLike, null_mask: np.ndarray | None = None) -> pa.Array:
     return pa.array(np.asarray(a, dtype=np.int64), type=pa.timestamp("us"), mask=null_mask)
 
 
-def money(cents, scale=2, precision=18):
+def money(cents: ArrayLike, scale: int = 2, precision: int = 18) -> pa.Array:
     """Exact decimal128 from integer minor units."""
     c = np.asarray(cents, dtype=np.int64)
     buf = np.empty((c.size, 2), dtype=np.int64)
@@ -65,12 +88,13 @@ def money(cents, scale=2, precision=18):
                                  [None, pa.py_buffer(buf.tobytes())])
 
 
-def money_str(cents):
+def money_str(cents: ArrayLike) -> pa.Array:
     c = np.asarray(cents, dtype=np.int64)
     return join(istr(c // 100), ".", pc.utf8_lpad(istr(c % 100), width=2, padding="0"))
 
 
-def render_properties(ev, variant_coupon, variant_campaign):
+def render_properties(ev: dict, variant_coupon: list[str],
+                      variant_campaign: list[str]) -> pa.Array:
     pk, a, b = ev["pk"], ev["pa"], ev["pb"]
     n = pk.size
     parts, order = [], []
@@ -84,7 +108,8 @@ def render_properties(ev, variant_coupon, variant_campaign):
         elif code == P_APP_OPEN:
             s = join('{"source":"', lookup(APP_OPEN_SOURCES, ai), '"}')
         elif code == P_APP_OPEN_SEND:
-            s = join('{"source":"', lookup(APP_OPEN_SOURCES, ai), '","send_id":"', ids("m", bi), '"}')
+            s = join('{"source":"', lookup(APP_OPEN_SOURCES, ai), '","send_id":"', ids("m", bi),
+                     '"}')
         elif code == P_PAGE:
             s = join('{"page":"', lookup(PAGES, ai), '"}')
         elif code == P_CONTENT_VIEW:
@@ -119,7 +144,7 @@ def render_properties(ev, variant_coupon, variant_campaign):
 VERSIONS = [f"6.{k}.0" for k in range(400)]
 
 
-def events_table(ev, variant_coupon, variant_campaign):
+def events_table(ev: dict, variant_coupon: list[str], variant_campaign: list[str]) -> pa.Table:
     uid = ev["uid"]
     cols = [
         ids("e", ev["eid"]),
@@ -136,7 +161,7 @@ def events_table(ev, variant_coupon, variant_campaign):
     return pa.Table.from_arrays(cols, schema=SCHEMAS["events"])
 
 
-def users_table(r):
+def users_table(r: dict) -> pa.Table:
     uid = r["uid"]
     cols = [user_ids(uid), ts(r["reg_t"]),
             lookup(CHANNELS, r["ch"]),
@@ -150,7 +175,7 @@ def users_table(r):
 ORDER_STATUS = ["paid", "refunded", "cancelled"]
 
 
-def orders_table(o, variant_coupon):
+def orders_table(o: dict, variant_coupon: list[str]) -> pa.Table:
     var = o["var"]
     cols = [ids("o", o["oid"]), user_ids(o["uid"]), ts(o["t"]), lookup(ORDER_STATUS, o["status"]),
             money(o["gross"]), money(o["disc"]),
@@ -159,12 +184,40 @@ def orders_table(o, variant_coupon):
     return pa.Table.from_arrays(cols, schema=SCHEMAS["orders"])
 
 
-def write(table, path):
+def assignments_table(a: dict, campaign_ids: list[str], variant_ids: list[str]) -> pa.Table:
+    """campaign_assignments; campaign_ids / variant_ids: the id of each code."""
+    return pa.Table.from_arrays([lookup(campaign_ids, a["camp"]), user_ids(a["uid"]),
+                                 lookup(variant_ids, a["var"]), ts(a["at"])],
+                                schema=SCHEMAS["campaign_assignments"])
+
+
+def sends_table(s: dict, campaign_ids: list[str], variant_ids: list[str]) -> pa.Table:
+    """message_sends; campaign_ids / variant_ids: the id of each code."""
+    return pa.Table.from_arrays([
+        ids("m", s["sid"]), lookup(campaign_ids, s["camp"]), lookup(variant_ids, s["var"]),
+        user_ids(s["uid"]), lookup(SEND_CHANNELS, s["ch"]), ts(s["sched"]),
+        ts(s["sent"], s["sent"] < 0), lookup(SEND_STATUS, s["status"]),
+        lookup(FAIL_REASONS, s["reason"])], schema=SCHEMAS["message_sends"])
+
+
+def callbacks_table(cb: dict) -> pa.Table:
+    """message_events, ordered by send and callback type."""
+    order = np.lexsort((cb["typ"], cb["sid"]))
+    cb = {k: v[order] for k, v in cb.items()}
+    return pa.Table.from_arrays([
+        join("me", istr(cb["sid"]), "-", istr(cb["typ"])), ids("m", cb["sid"]),
+        lookup(CALLBACK_TYPES, cb["typ"]), ts(cb["t"]), ts(cb["recv"])],
+        schema=SCHEMAS["message_events"])
+
+
+def write(table: pa.Table, path: str) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     pq.write_table(table, path, compression="zstd")
 
 
-def write_events(table, dts, out, part):
-    """table rows sorted by dt already; dts = numpy array of 'YYYY-MM-DD' per unique dt with ranges."""
+def write_events(table: pa.Table, dts: list[tuple[str, int, int]], out: str,
+                 part: int) -> None:
+    """table rows sorted by dt already; dts: ('YYYY-MM-DD', first row, end row) per dt."""
     for day, lo, hi in dts:
-        write(table.slice(lo, hi - lo), os.path.join(out, "events", f"dt={day}", f"part-{part:05d}.parquet"))
+        write(table.slice(lo, hi - lo),
+              os.path.join(out, "events", f"dt={day}", f"part-{part:05d}.parquet"))

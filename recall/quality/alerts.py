@@ -76,16 +76,19 @@ def read_json(path: Path, what: str) -> dict:
 # ------------------------------------------------------------------ dbt
 def _model_name(node: dict, nodes: dict) -> str | None:
     """The model a test is attached to (or the first it depends on)."""
-    parent = node.get("attached_node") or next(iter(node.get("depends_on", {}).get("nodes") or []), None)
+    parent = (node.get("attached_node")
+              or next(iter(node.get("depends_on", {}).get("nodes") or []), None))
     if not parent:
         return None
     target = nodes.get(parent) or {}
     return target.get("alias") or target.get("name") or parent.split(".")[-1]
 
 
-def dbt_alerts(run_results: dict, manifest: dict, rr_path, mf_path) -> list[dict]:
+def dbt_alerts(run_results: dict, manifest: dict, rr_path: str | Path,
+               mf_path: str | Path) -> list[dict]:
     if not isinstance(run_results.get("results"), list):
-        raise InputError(f"run results {rr_path} has no 'results' list (not a dbt run_results.json)")
+        raise InputError(
+            f"run results {rr_path} has no 'results' list (not a dbt run_results.json)")
     if not isinstance(manifest.get("nodes"), dict):
         raise InputError(f"manifest {mf_path} has no 'nodes' object (not a dbt manifest.json)")
     nodes = manifest["nodes"]
@@ -171,9 +174,9 @@ def add_stored_failures(alerts: list[dict], db_path: str | None) -> None:
             table = f'"{schema}"."{name}"'
             try:
                 columns = [row[0] for row in con.execute(
-                    f"select column_name from information_schema.columns "
-                    f"where table_schema = ? and table_name = ? "
-                    f"order by ordinal_position", [schema, name]).fetchall()]
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ? "
+                    "order by ordinal_position", [schema, name]).fetchall()]
                 if not columns:
                     continue
                 keep = [c for c in WHERE_COLUMNS if c in columns]
@@ -188,7 +191,7 @@ def add_stored_failures(alerts: list[dict], db_path: str | None) -> None:
             except duckdb.Error:
                 continue
             alert["where"] = [{c: (v if isinstance(v, (int, float, str)) or v is None
-                                   else str(v)) for c, v in zip(keep, row)}
+                                   else str(v)) for c, v in zip(keep, row, strict=True)}
                               for row in rows]
             first = alert["where"][0] if alert["where"] else {}
             if alert["partition"] is None and first.get("date_day"):
@@ -245,7 +248,8 @@ def _line(alert: dict) -> str:
         where += f" dt={alert['partition']}"
     if alert["slice"]:
         where += f" [{alert['slice']}]"
-    bad = f"{alert['failures']} failing" if alert["failures"] is not None else str(alert["observed"])
+    bad = (f"{alert['failures']} failing" if alert["failures"] is not None
+           else str(alert["observed"]))
     link = f" <{alert['link']}>" if alert["link"] and "://" in str(alert["link"]) else (
         f" ({alert['link']})" if alert["link"] else "")
     return (f"*{alert['severity'].upper()}* `{alert['check']}` on {where}: {bad}"
@@ -276,7 +280,7 @@ def send(url: str, alerts: list[dict], batch_size: int) -> None:
 
 
 # ------------------------------------------------------------------ CLI
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m recall.quality.alerts",
                                 description="Emit one JSON-line alert per failing check.")
     p.add_argument("--run-results", default="target/run_results.json")

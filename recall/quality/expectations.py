@@ -28,8 +28,11 @@ from pathlib import Path
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
+import pyarrow as pa
 import yaml
 from great_expectations.expectations.row_conditions import Column
+
+from recall.generator import schema
 
 # The dbt project this package sits in; its var `channels` is the channel registry.
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project.yml"
@@ -47,84 +50,38 @@ WARN = "warn"
 GX_SEVERITY = {ERROR: "critical", WARN: "warning"}
 FROM_GX_SEVERITY = {v: k for k, v in GX_SEVERITY.items()}
 
-# Contract types -> the pandas dtypes a Parquet column of that type becomes
-# when the gate loads it (see gate.load_frame). A Parquet column of another
-# type lands as another dtype and fails the type expectation.
+# Arrow types of the contract (recall/generator/schema.py) -> the pandas dtypes a
+# Parquet column of that type becomes when the gate loads it (see gate.load_frame).
+# A Parquet column of another type lands as another dtype and fails the type
+# expectation.
 STRING = ["str", "string"]
 TIMESTAMP = ["datetime64[us]", "datetime64[ns]", "datetime64[ms]", "datetime64[s]"]
 BOOLEAN = ["boolean", "BooleanDtype"]
 DECIMAL = ["Decimal"]          # decimal128 lands as Python Decimal values
 INTEGER = ["Int8", "Int16", "Int32", "Int64", "int8", "int16", "int32", "int64"]
 
-# Column, type, nullable: contract order (raw-contract.md).
+
+def pandas_types(arrow_type: pa.DataType) -> list[str]:
+    """The pandas dtype names a landed column of this contract type may have."""
+    for is_type, names in ((pa.types.is_string, STRING), (pa.types.is_timestamp, TIMESTAMP),
+                           (pa.types.is_boolean, BOOLEAN), (pa.types.is_decimal, DECIMAL),
+                           (pa.types.is_integer, INTEGER)):
+        if is_type(arrow_type):
+            return names
+    raise ValueError(f"no pandas dtype known for the contract type {arrow_type}")
+
+
+# Column, pandas types, nullable: contract order, from the raw contract.
 CONTRACT: dict[str, list[tuple[str, list[str], bool]]] = {
-    "users": [
-        ("user_id", STRING, False), ("registered_at", TIMESTAMP, False),
-        ("acquisition_channel", STRING, True), ("platform", STRING, True),
-        ("country", STRING, True), ("timezone", STRING, True),
-        ("push_enabled", BOOLEAN, True), ("has_phone", BOOLEAN, True),
-        ("has_email", BOOLEAN, True), ("sms_opt_out", BOOLEAN, True),
-        ("email_opt_out", BOOLEAN, True), ("updated_at", TIMESTAMP, False),
-    ],
-    "events": [
-        ("event_id", STRING, False), ("event_name", STRING, False),
-        ("user_id", STRING, True), ("device_id", STRING, False),
-        ("session_id", STRING, True), ("event_at", TIMESTAMP, False),
-        ("received_at", TIMESTAMP, False), ("platform", STRING, True),
-        ("app_version", STRING, True), ("properties", STRING, True),
-    ],
-    "orders": [
-        ("order_id", STRING, False), ("user_id", STRING, False),
-        ("ordered_at", TIMESTAMP, False), ("status", STRING, False),
-        ("gross_amount", DECIMAL, False), ("discount_amount", DECIMAL, False),
-        ("coupon_id", STRING, True), ("currency", STRING, False),
-        ("updated_at", TIMESTAMP, False),
-    ],
-    "campaigns": [
-        ("campaign_id", STRING, False), ("campaign_name", STRING, False),
-        ("objective", STRING, False), ("target_state", STRING, False),
-        ("starts_at", TIMESTAMP, False), ("ends_at", TIMESTAMP, False),
-        ("conversion_event", STRING, False),
-        ("attribution_window_days", INTEGER, False),
-    ],
-    "campaign_variants": [
-        ("campaign_id", STRING, False), ("variant_id", STRING, False),
-        ("is_control", BOOLEAN, False), ("channel", STRING, True),
-        ("hook_type", STRING, True), ("offer_value", DECIMAL, True),
-        ("coupon_id", STRING, True), ("copy_id", STRING, True),
-        ("cost_per_send", DECIMAL, True), ("allocation_share", DECIMAL, True),
-    ],
-    "campaign_assignments": [
-        ("campaign_id", STRING, False), ("user_id", STRING, False),
-        ("variant_id", STRING, False), ("assigned_at", TIMESTAMP, False),
-    ],
-    "message_sends": [
-        ("send_id", STRING, False), ("campaign_id", STRING, False),
-        ("variant_id", STRING, False), ("user_id", STRING, False),
-        ("channel", STRING, False), ("scheduled_at", TIMESTAMP, False),
-        ("sent_at", TIMESTAMP, True), ("status", STRING, False),
-        ("failure_reason", STRING, True),
-    ],
-    "message_events": [
-        ("message_event_id", STRING, False), ("send_id", STRING, False),
-        ("event_type", STRING, False), ("event_at", TIMESTAMP, False),
-        ("received_at", TIMESTAMP, False),
-    ],
+    table: [(field.name, pandas_types(field.type), field.name not in schema.NOT_NULL[table])
+            for field in arrow_schema]
+    for table, arrow_schema in schema.SCHEMAS.items()
 }
 TABLES = list(CONTRACT)
 
 # Row keys: a null here is an error (the row cannot be referred to). Other
 # not-null columns are warnings (the warehouse quarantines the row).
-KEYS = {
-    "users": ["user_id"],
-    "events": ["event_id"],
-    "orders": ["order_id"],
-    "campaigns": ["campaign_id"],
-    "campaign_variants": ["campaign_id", "variant_id"],
-    "campaign_assignments": ["campaign_id", "user_id"],
-    "message_sends": ["send_id"],
-    "message_events": ["message_event_id"],
-}
+KEYS = {table: list(keys) for table, keys in schema.ROW_KEYS.items()}
 
 
 def registry_channels(project_file: Path = DBT_PROJECT) -> list[str]:

@@ -40,18 +40,20 @@ import re
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+# recall/quality/__init__.py sets GX_ANALYTICS_ENABLED before Great Expectations loads.
+import great_expectations as gx
+import great_expectations.expectations as gxe
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from . import expectations as ex  # sets GX_ANALYTICS_ENABLED first
-
-import great_expectations as gx  # noqa: E402
-import great_expectations.expectations as gxe  # noqa: E402
-from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
-from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from . import expectations as ex
 
 DEFAULT_OUT = "target/quality"
 SITE = "recall_gate"
@@ -141,7 +143,8 @@ def load_state(path: Path) -> dict:
     return {"events": {}, "tables": {}}
 
 
-def plan(raw: Path, state: dict, days: list[str], tables: list[str], force: bool):
+def plan(raw: Path, state: dict, days: list[str], tables: list[str],
+         force: bool) -> tuple[list[tuple], list[str]]:
     """(table, partition or None, files, fingerprint) to validate, plus the
     tables that are absent."""
     todo, absent = [], []
@@ -211,7 +214,9 @@ def _exception(result) -> str | None:
     return "; ".join(m for m in messages if m) or None
 
 
-def records(table: str, partition: str | None, validation, docs: str | None) -> list[dict]:
+def records(table: str, partition: str | None, validation: Any,
+            docs: str | None) -> list[dict]:
+    """One result record (RESULT_FIELDS) per expectation of a GE validation result."""
     out = []
     for r in validation.results:
         cfg = r.expectation_config
@@ -227,7 +232,8 @@ def records(table: str, partition: str | None, validation, docs: str | None) -> 
             "check": meta.get("check", cfg.type),
             "expectation": cfg.type,
             "column": column,
-            "severity": meta.get("severity") or ex.FROM_GX_SEVERITY.get(str(cfg.severity.value), "error"),
+            "severity": (meta.get("severity")
+                         or ex.FROM_GX_SEVERITY.get(str(cfg.severity.value), "error")),
             "success": bool(r.success),
             "observed_value": _jsonable(res.get("observed_value")),
             "element_count": _jsonable(res.get("element_count")),
@@ -308,8 +314,9 @@ def write_index(out: Path, run: dict, recs: list[dict]) -> None:
             r["unexpected_count"] if r["unexpected_count"] is not None else r["observed_value"],
             r["exception"] or "")) + f"<td>{link}</td></tr>")
     pages = sorted({(r["table"], r["partition"] or "", r["docs"]) for r in recs if r["docs"]})
-    page_items = "".join(f'<li><a href="{html.escape(d)}">{html.escape(t)} {html.escape(p)}</a></li>'
-                         for t, p, d in pages)
+    page_items = "".join(
+        f'<li><a href="{html.escape(d)}">{html.escape(t)} {html.escape(p)}</a></li>'
+        for t, p, d in pages)
     body = (f"<h1>Landing gate</h1><p>Run {html.escape(run['run_id'])} on "
             f"{html.escape(run['raw_dir'])}: {len(recs)} expectations, {len(failed)} failed "
             f"({sum(r['severity'] == 'error' for r in failed)} error).</p>"
@@ -317,7 +324,8 @@ def write_index(out: Path, run: dict, recs: list[dict]) -> None:
             "<th>partition</th><th>check</th><th>column</th><th>unexpected / observed</th>"
             "<th>exception</th><th>docs</th></tr>" + "".join(rows) + "</table>"
             f"<h2>Data Docs of this run</h2><ul>{page_items}</ul>"
-            '<p><a href="docs/index.html">All Data Docs pages</a> · <a href="results.json">results.json</a></p>')
+            '<p><a href="docs/index.html">All Data Docs pages</a> · '
+            '<a href="results.json">results.json</a></p>')
     _write_page(out / "index.html", "Landing gate", body)
     # GE's own index page is filled in by JavaScript from a CDN; replace it by a
     # static list of every validation page in the site.
@@ -355,79 +363,101 @@ def _context(docs: Path):
     return context
 
 
+def _validate_batch(context, source, batch_definitions: dict, table: str,
+                    partition: str | None, files: list[Path], started: dt.datetime,
+                    run_id: str, log) -> list[dict]:
+    """Run one table's (or events partition's) checkpoint; one batch record per validation
+    result, still holding GE's identifier and validation for the docs and the records."""
+    t0 = time.perf_counter()
+    df = prepare(table, load_frame(files))
+    t1 = time.perf_counter()
+    if table not in batch_definitions:
+        asset = source.add_dataframe_asset(table)
+        batch_definitions[table] = asset.add_batch_definition_whole_dataframe(table)
+    name = f"{table}" + (f"__{partition}" if partition else "")
+    suite = ex.suite(table)
+    suite.name = f"raw_{name}"
+    if partition:
+        for e in partition_checks(partition):
+            suite.add_expectation(e)
+    suite = context.suites.add(suite)
+    definition = context.validation_definitions.add(gx.ValidationDefinition(
+        name=name, data=batch_definitions[table], suite=suite))
+    checkpoint = context.checkpoints.add(gx.Checkpoint(
+        name=f"gate__{name}", validation_definitions=[definition], actions=[],
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20}))
+    result = checkpoint.run(batch_parameters={"dataframe": df},
+                            run_id=RunIdentifier(run_name=f"gate-{run_id}", run_time=started))
+    t2 = time.perf_counter()
+    rows = len(df)
+    del df
+    log(f"gate: {table}{' dt=' + partition if partition else ''}: {rows} rows, "
+        f"load {t1 - t0:.1f}s, validate {t2 - t1:.1f}s, "
+        f"{'ok' if result.success else 'FAILED'}")
+    return [{"table": table, "partition": partition, "rows": rows, "files": len(files),
+             "load_seconds": round(t1 - t0, 3), "validate_seconds": round(t2 - t1, 3),
+             "_identifier": identifier, "_validation": validation}
+            for identifier, validation in result.run_results.items()]
+
+
+def _docs_link(context, identifier, out: Path) -> str | None:
+    """The Data Docs page of one validation, relative to out."""
+    urls = context.get_docs_sites_urls(resource_identifier=identifier, site_name=SITE,
+                                       only_if_exists=False)
+    if not (urls and urls[0].get("site_url")):
+        return None
+    page = Path(urllib.parse.unquote(urllib.parse.urlparse(urls[0]["site_url"]).path))
+    return os.path.relpath(page, out)
+
+
+def _validate_all(todo: list, out: Path, started: dt.datetime, run_id: str,
+                  log) -> tuple[list[dict], list[dict], list[tuple], float]:
+    """Validate every planned batch, build the Data Docs; (batches, records, validated
+    (table, partition, fingerprint), seconds spent on the docs)."""
+    docs = out / "docs"
+    context = _context(docs)
+    source = context.data_sources.add_pandas("raw")
+    batch_definitions: dict = {}
+    batches, validated = [], []
+    for table, partition, files, fp in todo:
+        batches += _validate_batch(context, source, batch_definitions, table, partition, files,
+                                   started, run_id, log)
+        validated.append((table, partition, fp))
+    t3 = time.perf_counter()
+    # No GE index: building it deletes the pages of earlier runs (the ephemeral
+    # context does not know them) and it needs JavaScript from a CDN anyway;
+    # write_index writes a static one.
+    context.build_data_docs(site_names=[SITE], build_index=False)
+    make_offline(docs)
+    docs_seconds = time.perf_counter() - t3
+    recs = []
+    for b in batches:
+        identifier = b.pop("_identifier")
+        validation = b.pop("_validation")
+        b["docs"] = _docs_link(context, identifier, out)
+        recs.extend(records(b["table"], b["partition"], validation, b["docs"]))
+    return batches, recs, validated, docs_seconds
+
+
 def run(raw: Path, out: Path, days: list[str], tables: list[str], force: bool,
-        log=print) -> tuple[int, dict]:
+        log: Callable[[str], None] = print) -> tuple[int, dict]:
+    """Validate what is new (or everything with force) under raw; write results.json,
+    index.html, the Data Docs and state.json to out. Returns (exit code, run summary)."""
     if not raw.is_dir():
         raise UsageError(f"landing folder {raw} does not exist (set RECALL_RAW_DIR or --raw-dir)")
     out.mkdir(parents=True, exist_ok=True)
-    docs = out / "docs"
     state_path = out / "state.json"
     state = load_state(state_path)
     todo, absent = plan(raw, state, days, tables, force)
-    started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%S.%fZ")
     recs = [absent_record(t, raw) for t in absent]
-    batches = []
-    validated = []
+    batches, validated, docs_seconds = [], [], 0.0
     if todo:
-        context = _context(docs)
-        source = context.data_sources.add_pandas("raw")
-        batch_definitions = {}
-        for table, partition, files, fp in todo:
-            t0 = time.perf_counter()
-            df = prepare(table, load_frame(files))
-            t1 = time.perf_counter()
-            if table not in batch_definitions:
-                asset = source.add_dataframe_asset(table)
-                batch_definitions[table] = asset.add_batch_definition_whole_dataframe(table)
-            name = f"{table}" + (f"__{partition}" if partition else "")
-            suite = ex.suite(table)
-            suite.name = f"raw_{name}"
-            if partition:
-                for e in partition_checks(partition):
-                    suite.add_expectation(e)
-            suite = context.suites.add(suite)
-            definition = context.validation_definitions.add(gx.ValidationDefinition(
-                name=name, data=batch_definitions[table], suite=suite))
-            checkpoint = context.checkpoints.add(gx.Checkpoint(
-                name=f"gate__{name}", validation_definitions=[definition], actions=[],
-                result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20}))
-            result = checkpoint.run(batch_parameters={"dataframe": df},
-                                    run_id=RunIdentifier(run_name=f"gate-{run_id}",
-                                                         run_time=started))
-            t2 = time.perf_counter()
-            rows = len(df)
-            del df
-            for identifier, validation in result.run_results.items():
-                batches.append({"table": table, "partition": partition, "rows": rows,
-                                "files": len(files), "load_seconds": round(t1 - t0, 3),
-                                "validate_seconds": round(t2 - t1, 3),
-                                "_identifier": identifier, "_validation": validation})
-            validated.append((table, partition, fp))
-            log(f"gate: {table}{' dt=' + partition if partition else ''}: {rows} rows, "
-                f"load {t1 - t0:.1f}s, validate {t2 - t1:.1f}s, "
-                f"{'ok' if result.success else 'FAILED'}")
-        t3 = time.perf_counter()
-        # No GE index: building it deletes the pages of earlier runs (the ephemeral
-        # context does not know them) and it needs JavaScript from a CDN anyway;
-        # write_index writes a static one.
-        context.build_data_docs(site_names=[SITE], build_index=False)
-        make_offline(docs)
-        docs_seconds = time.perf_counter() - t3
-        for b in batches:
-            identifier = b.pop("_identifier")
-            validation = b.pop("_validation")
-            urls = context.get_docs_sites_urls(resource_identifier=identifier, site_name=SITE,
-                                               only_if_exists=False)
-            link = None
-            if urls and urls[0].get("site_url"):
-                page = Path(urllib.parse.unquote(
-                    urllib.parse.urlparse(urls[0]["site_url"]).path))
-                link = os.path.relpath(page, out)
-            b["docs"] = link
-            recs.extend(records(b["table"], b["partition"], validation, link))
+        batches, validated_recs, validated, docs_seconds = _validate_all(todo, out, started,
+                                                                         run_id, log)
+        recs.extend(validated_recs)
     else:
-        docs_seconds = 0.0
         log("gate: nothing new to validate")
     for table, partition, fp in validated:
         if partition:
@@ -448,20 +478,23 @@ def run(raw: Path, out: Path, days: list[str], tables: list[str], force: bool,
         "failed_errors": len(failed_errors),
         "success": not failed_errors,
     }
-    (out / "results.json").write_text(json.dumps({"run": summary, "results": recs}, indent=1, default=str))
+    (out / "results.json").write_text(json.dumps({"run": summary, "results": recs}, indent=1,
+                                                 default=str))
     state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
     write_index(out, summary, recs)
     return (1 if failed_errors else 0), summary
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m recall.quality.gate",
-                                description="Validate newly landed raw data against the raw contract.")
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m recall.quality.gate",
+        description="Validate newly landed raw data against the raw contract.")
     p.add_argument("--raw-dir", default=os.environ.get("RECALL_RAW_DIR", "data/raw"),
                    help="landing root (default: $RECALL_RAW_DIR or data/raw)")
     p.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
     p.add_argument("--dt", action="append", default=[], metavar="YYYY-MM-DD",
-                   help="events partition to validate (repeatable); default: those not validated yet")
+                   help="events partition to validate (repeatable); "
+                        "default: those not validated yet")
     p.add_argument("--tables", default=",".join(ex.TABLES),
                    help="comma list of tables (default: all eight)")
     p.add_argument("--all", action="store_true", help="validate everything again")

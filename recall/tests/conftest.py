@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import pytest
@@ -87,6 +88,73 @@ def query(db_path: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+# ------------------------------------------------------------ the warehouse marker
+# Tests that run dbt (build, compile or list the project) or generate demo
+# worlds take minutes; they carry @pytest.mark.warehouse (registered in
+# pyproject.toml), so that `pytest -m "not warehouse"` runs the unit tests
+# alone in seconds. A test that does either without the mark fails the
+# collection: through a warehouse fixture, or by calling run_dbt / generate /
+# recall.generator / benchmark.dbt_executable (or running
+# `python -m recall.generator`) from its body, a fixture or a function of its
+# module, followed call by call.
+WAREHOUSE_FIXTURES = frozenset({"workdir", "demo", "built"})
+GENERATOR_MODULE = "recall.generator"
+
+
+def _warehouse_helpers() -> tuple:
+    from recall.benchmark import dbt_executable
+    from recall.generator.generate import generate as generate_in_process
+    return (run_dbt, generate, dbt_executable, generate_in_process)
+
+
+def needs_warehouse(func, helpers: tuple | None = None, seen: set | None = None) -> bool:
+    """Whether func runs dbt or the generator: calls one of the helpers or names
+    the generator module in a string (a subprocess), directly or through
+    functions of its own module (closures and nested functions included)."""
+    helpers = _warehouse_helpers() if helpers is None else helpers
+    seen = set() if seen is None else seen
+    code = getattr(func, "__code__", None)
+    if code is None or code in seen:
+        return False
+    seen.add(code)
+    modules = [m for m in func.__globals__.values() if isinstance(m, ModuleType)]
+    codes = [code]
+    while codes:
+        c = codes.pop()
+        codes.extend(k for k in c.co_consts if hasattr(k, "co_names"))
+        if GENERATOR_MODULE in c.co_consts:
+            return True
+        for name in c.co_names:
+            target = func.__globals__.get(name)
+            if any(target is h or any(getattr(m, name, None) is h for m in modules)
+                   for h in helpers):
+                return True
+            if callable(target) and getattr(target, "__module__", None) == func.__module__ \
+                    and needs_warehouse(target, helpers, seen):
+                return True
+    return False
+
+
+def _needs_mark(item) -> bool:
+    if WAREHOUSE_FIXTURES & set(item.fixturenames):
+        return True
+    funcs = [item.function]
+    info = getattr(item, "_fixtureinfo", None)
+    for name in item.fixturenames:
+        for fixturedef in (info.name2fixturedefs.get(name) or ()) if info else ():
+            funcs.append(fixturedef.func)
+    return any(needs_warehouse(f) for f in funcs)
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = [item.nodeid for item in items
+               if item.get_closest_marker("warehouse") is None and _needs_mark(item)]
+    if missing:
+        raise pytest.UsageError(
+            "these tests run dbt or the generator but are not marked "
+            "@pytest.mark.warehouse:\n  " + "\n  ".join(missing))
 
 
 @pytest.fixture(scope="session")

@@ -212,6 +212,7 @@ def test_dbt_alert_lines(dbt_artifacts):
     assert by_check["int_broken"]["check_type"] == "model"
 
 
+@pytest.mark.warehouse   # gate_result generates a world and runs the gate
 def test_gate_alert_lines(gate_result):
     code, lines, _ = alerts("--no-dbt", "--gate-results", gate_result)
     assert code == 1
@@ -252,6 +253,7 @@ def test_exit_codes(dbt_artifacts, tmp_path):
     assert code == 2
 
 
+@pytest.mark.warehouse   # gate_result generates a world and runs the gate
 def test_webhook_receives_one_slack_post(dbt_artifacts, gate_result):
     with Receiver() as hook:
         code, lines, err = alerts(*dbt_args(dbt_artifacts), "--gate-results", gate_result,

@@ -24,7 +24,7 @@ def _node(uid, spans, execution_time, status="success", thread="Thread-1 (worker
     return {"status": status, "unique_id": uid, "execution_time": execution_time,
             "thread_id": thread, "message": "OK", "adapter_response": {},
             "timing": [{"name": n, "started_at": _t(s), "completed_at": _t(e)}
-                       for n, (s, e) in zip(("compile", "execute"), spans)]}
+                       for n, (s, e) in zip(("compile", "execute"), spans, strict=True)]}
 
 
 # Seconds after T0. Spans [0,1], [1,3], [2,4] merge to [0,4] (4 s); [5,9] and [9,9.5] merge to
@@ -196,7 +196,8 @@ def test_floor_worker_in_subprocess_reports_own_rss(tmp_path):
     _landing(tmp_path / "raw")
     r = B.run_measured(
         [sys.executable, "-c",
-         "import sys; from recall.benchmark import floor_worker_main; floor_worker_main(sys.argv[1:])",
+         "import sys; from recall.benchmark import floor_worker_main; "
+         "floor_worker_main(sys.argv[1:])",
          str(tmp_path / "raw"), str(tmp_path / "f.duckdb"), "1", "1GB"],
         cwd=B.REPO, log_path=tmp_path / "out.txt")
     assert r["returncode"] == 0 and r["peak_rss_kib"] > 1000 and r["wall_s"] > 0
@@ -205,7 +206,7 @@ def test_floor_worker_in_subprocess_reports_own_rss(tmp_path):
 
 
 def test_startup_split_before_first_node_and_after_last():
-    started = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp() - 3.0
+    started = dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp() - 3.0
     p = B.parse_run_results(RUN_RESULTS, wall_s=13.0, started_epoch=started)
     # process starts at -3 s, first node at 0 s, last node ends at 9.5 s, process ends at 10 s
     assert p["before_first_node_s"] == pytest.approx(3.0)
@@ -228,6 +229,7 @@ def test_unit_tests_are_their_own_group():
     assert "| unit tests (Σ node time, n=1) | 0.5 | n/a |" in B.format_breakdown(p, None)
 
 
+@pytest.mark.warehouse   # dbt parses and lists the project (about a minute)
 def test_scheduled_load_flags_drop_exactly_the_unit_tests(tmp_path):
     # The benchmark times the scheduled load; make load and make pipeline run
     # the same command, and it leaves out the dbt unit tests and nothing else.

@@ -5,11 +5,11 @@ run a no-op, and the Data Docs load nothing from the internet."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 import re
 import shutil
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -18,7 +18,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from recall.quality.gate import main as gate_main, offline_html
+from recall.quality.gate import main as gate_main
+from recall.quality.gate import offline_html
+
+# Generates demo worlds and validates them (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 LANDING = ["--users", "400", "--days", "20", "--seed", "3", "--quiet", "--no-expected"]
@@ -85,7 +89,8 @@ def test_clean_landing_passes(clean_run, landings):
     checks = {r["check"] for r in results["results"]}
     for expected in ("events.event_id.not_null", "events.platform.allowed_values",
                      "campaign_assignments.campaign_id__user_id.unique",
-                     "message_sends.sent_at.null_unless_sent", "orders.discount_amount.at_most_gross",
+                     "message_sends.sent_at.null_unless_sent",
+                     "orders.discount_amount.at_most_gross",
                      "campaign_variants.allocation_share.in_0_1",
                      "campaigns.attribution_window_days.at_least_1", "users.updated_at.type"):
         assert expected in checks
@@ -106,7 +111,8 @@ def test_second_run_validates_nothing_new(clean_run, landings):
         code, third = gate(clean, out)
         assert third["run"]["validated"] == [{"table": "events", "partition": day}]
         # the copied rows were received on 2026-01-20: outside their partition's day
-        wrong_day = [r for r in failed(third) if r["check"] == "events.received_at.in_partition_day"]
+        wrong_day = [r for r in failed(third)
+                     if r["check"] == "events.received_at.in_partition_day"]
         assert len(wrong_day) == 1 and wrong_day[0]["severity"] == "warn"
         assert wrong_day[0]["unexpected_count"] == wrong_day[0]["element_count"] > 0
         assert code == 0
@@ -170,10 +176,12 @@ def test_broken_landing_fails_naming_table_and_column(landings):
     assert code == 1
     errors = {(r["table"], r["column"], r["check"]) for r in failed(results)
               if r["severity"] == "error"}
-    assert ("campaigns", "attribution_window_days", "campaigns.attribution_window_days.type") in errors
+    assert ("campaigns", "attribution_window_days",
+            "campaigns.attribution_window_days.type") in errors
     assert ("message_sends", "status", "message_sends.status.exists") in errors
     assert ("orders", "order_id", "orders.order_id.not_null") in errors
-    wrong_type = next(r for r in failed(results) if r["check"] == "campaigns.attribution_window_days.type")
+    wrong_type = next(r for r in failed(results)
+                      if r["check"] == "campaigns.attribution_window_days.type")
     assert wrong_type["observed_value"] == "str"
     null_key = next(r for r in failed(results) if r["check"] == "orders.order_id.not_null")
     assert null_key["unexpected_count"] == 1
@@ -240,7 +248,8 @@ def test_default_defects_are_warn_findings_with_exact_counts(dirty_run, landings
     assert failing <= {"events.event_id.unique", "events.received_at.not_before_event_at",
                        "users.user_id__updated_at.unique", "orders.order_id__updated_at.unique"}
     assert {"events.event_id.unique", "events.received_at.not_before_event_at"} <= failing
-    assert sum(expected[k] for k in expected if k[0] == "events.received_at.not_before_event_at") > 0
+    assert sum(expected[k] for k in expected
+               if k[0] == "events.received_at.not_before_event_at") > 0
 
 
 def test_relative_paths_work_from_the_working_directory(landings, monkeypatch):

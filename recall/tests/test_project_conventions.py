@@ -13,6 +13,9 @@ import pytest
 
 from recall.tests.conftest import query
 
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
+
 LAYOUT = [
     # (path prefix, name pattern, schema)
     (r"staging/(\w+)/", r"stg_{0}__\w+s$", "staging"),

@@ -19,6 +19,10 @@ import pytest
 
 from recall.tests.conftest import ROOT, run_dbt
 
+# Compiles the macros with dbt (minutes; test_chi_square_reference_is_itself_right
+# alone needs no dbt): see the README, Testing.
+pytestmark = pytest.mark.warehouse
+
 # Tolerances. Cody's rational approximation behind recall_erfc is accurate
 # to a few units in the last place of a double; rounding z / sqrt(2) costs a
 # relative 2 x^2 eps (about 1e-14 at |z| = 8). 1e-12 relative is far inside
@@ -288,7 +292,7 @@ def results(work):
         cursor = con.execute(f"select * from ({compiled}) as computed"
                              " order by case_id")
         names = [column[0] for column in cursor.description]
-        computed = [dict(zip(names, values)) for values in cursor.fetchall()]
+        computed = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
         described = con.execute(
             f"describe select * from ({compiled}) as computed").fetchall()
         types = {column[0]: column[1] for column in described}
@@ -297,8 +301,8 @@ def results(work):
     assert len(computed) == len(rows)
     inputs = ["kind", "x_t", "n_t", "x_c", "n_c", "z", "statistic", "df",
               "df_real"]
-    return {"rows": [dict(zip(inputs, row), **values)
-                     for row, values in zip(rows, computed)],
+    return {"rows": [dict(zip(inputs, row, strict=True), **values)
+                     for row, values in zip(rows, computed, strict=True)],
             "types": types, "compiled": compiled}
 
 

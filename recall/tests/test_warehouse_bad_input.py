@@ -9,6 +9,9 @@ import pytest
 
 from recall.tests.conftest import copy_landing, run_dbt
 
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
+
 
 def _fails_with(proc, *fragments):
     output = proc.stdout + proc.stderr

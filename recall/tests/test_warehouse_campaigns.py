@@ -11,6 +11,9 @@ import pytest
 
 from recall.tests.conftest import generate, query, run_dbt
 
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
+
 Z95 = 1.959963984540054
 
 
@@ -137,7 +140,7 @@ def _delivery_counts(db: Path) -> dict[tuple[str, str], dict[str, int]]:
         select campaign_id, variant_id, {', '.join(DELIVERY.values())},
                off_target_count
         from marts.rpt_campaign_delivery_quality""")
-    return {(row[0], row[1]): dict(zip([*DELIVERY, "off_target"], row[2:]))
+    return {(row[0], row[1]): dict(zip([*DELIVERY, "off_target"], row[2:], strict=True))
             for row in rows}
 
 

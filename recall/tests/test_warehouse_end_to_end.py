@@ -4,7 +4,12 @@ quarantine under its reason, and the user-day facts match the figures the
 generator computed from the rows it wrote."""
 from __future__ import annotations
 
+import pytest
+
 from recall.tests.conftest import query
+
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
 
 # Generator defect class -> quarantine reason of quarantine.events.
 EVENT_DEFECT_REASONS = {

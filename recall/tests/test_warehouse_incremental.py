@@ -11,6 +11,9 @@ import pytest
 
 from recall.tests.conftest import DEMO, generate, query, run_dbt
 
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
+
 # Relation -> columns that record when or in which run a row was written
 # (bookkeeping that legitimately differs between the two histories).
 COMPARED = {

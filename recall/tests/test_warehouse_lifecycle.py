@@ -16,7 +16,12 @@ is approximately standard normal whenever expected_returns is not small.
 """
 from __future__ import annotations
 
+import pytest
+
 from recall.tests.conftest import query
+
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
 
 STATES = ("silent", "churned")
 
@@ -200,7 +205,8 @@ def test_natural_return_rates_match_truth(built, demo):
         if pooled_truth["expected_returns"] >= MIN_EXPECTED_RETURNS:
             z = _z(pooled_r, pooled_n, pooled_truth)
             tested += 1
-            line = f"{state}/all: truth {pooled_truth['rate']:.5f} est {pooled_r}/{pooled_n} z {z:+.2f}"
+            line = (f"{state}/all: truth {pooled_truth['rate']:.5f} "
+                    f"est {pooled_r}/{pooled_n} z {z:+.2f}")
             report.append(line)
             if abs(z) > Z:
                 failures.append(line)

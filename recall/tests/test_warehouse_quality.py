@@ -21,6 +21,9 @@ import pytest
 from recall.generator.defects import DEFECTS
 from recall.tests.conftest import generate, query, run_dbt
 
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
+
 WORLD = dict(users=1000, days=40, seed=5)
 SELECT = ("+rpt_data_quality_checks_daily +rpt_tracking_completeness_daily "
           "test_name:recall_quality_check_is_ok "

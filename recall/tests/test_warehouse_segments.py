@@ -3,7 +3,12 @@ channels of different quality (the generator's per-channel lapse hazard)
 show up in the churn overview by channel."""
 from __future__ import annotations
 
+import pytest
+
 from recall.tests.conftest import query
+
+# Builds warehouses with dbt on generated data (minutes): see the README, Testing.
+pytestmark = pytest.mark.warehouse
 
 
 def _ranks(values: list[float]) -> list[float]:
@@ -18,7 +23,7 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     """Spearman rank correlation (no ties expected in these inputs)."""
     rx, ry = _ranks(xs), _ranks(ys)
     n = len(xs)
-    d2 = sum((a - b) ** 2 for a, b in zip(rx, ry))
+    d2 = sum((a - b) ** 2 for a, b in zip(rx, ry, strict=True))
     return 1 - 6 * d2 / (n * (n * n - 1))
 
 
