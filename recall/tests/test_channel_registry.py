@@ -25,6 +25,8 @@ import pytest
 
 from recall.quality.gate import main as gate_main
 
+pytestmark = pytest.mark.warehouse
+
 ROOT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
 

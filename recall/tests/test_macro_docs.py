@@ -13,6 +13,8 @@ import pytest
 
 from recall.tests.conftest import run_dbt
 
+pytestmark = pytest.mark.warehouse
+
 # Folders under macros/ whose macros must be documented; extend it as the
 # other folders get their _<folder>__macros.yml.
 MACRO_FOLDERS = (
