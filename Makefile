@@ -53,6 +53,7 @@ test: lint pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check recall
+	$(BIN)/ruff format --check recall
 	rm -rf $(LINT_DIR)
 	$(BIN)/python -m recall.generator --out $(LINT_DIR)/raw --users 300 \
 		--days 20 --seed 1 --no-expected --quiet

@@ -26,6 +26,7 @@ Quarantine reason (models/intermediate/campaigns/*_triaged.sql) or check of each
   callbacks_out_of_order     none (clean callbacks); clicked-before-delivered check
   off_target_assignments     none (clean control assignments); exposure flag off-target
 """
+
 from __future__ import annotations
 
 import zlib
@@ -59,9 +60,9 @@ from .world import (
 @dataclass
 class Defect:
     code: int
-    target: str          # events | users_orders | campaigns
+    target: str  # events | users_orders | campaigns
     fn: Callable
-    scale: float = 1.0   # share of --defect-rate used by this class
+    scale: float = 1.0  # share of --defect-rate used by this class
     doc: str = ""
     default: bool = True  # on under --defects default (all classes are on under `all`)
 
@@ -69,12 +70,20 @@ class Defect:
 DEFECTS: dict[str, Defect] = {}
 
 
-def register(name: str, code: int, target: str = "events", scale: float = 1.0, doc: str = "",
-             default: bool = True) -> Callable[[Callable], Callable]:
+def register(
+    name: str,
+    code: int,
+    target: str = "events",
+    scale: float = 1.0,
+    doc: str = "",
+    default: bool = True,
+) -> Callable[[Callable], Callable]:
     """Decorator: register the function as defect class `name` (see Defect)."""
+
     def deco(fn: Callable) -> Callable:
         DEFECTS[name] = Defect(code, target, fn, scale, doc, default)
         return fn
+
     return deco
 
 
@@ -93,7 +102,7 @@ def parse_defects(spec: str) -> list[str]:
     bad = [s for s in names if s not in DEFECTS]
     if bad:
         raise SystemExit(f"unknown defect classes {bad}; known: {sorted(DEFECTS)}")
-    return [n for n in DEFECTS if n in names]   # registry order
+    return [n for n in DEFECTS if n in names]  # registry order
 
 
 def rng_for(seed: int, chunk: int, name: str) -> np.random.Generator:
@@ -112,7 +121,7 @@ def _pick(rng, mask, rate):
 
 
 def _new_eids(ctx, c, code, k):
-    return c * 10 ** 10 + 9 * 10 ** 9 + code * 10 ** 7 + np.arange(k, dtype=np.int64)
+    return c * 10**10 + 9 * 10**9 + code * 10**7 + np.arange(k, dtype=np.int64)
 
 
 def _latency(rng, k):
@@ -122,13 +131,30 @@ def _latency(rng, k):
 # ---------------------------------------------------------------- row-adding classes
 @register("anonymous_events", 4, doc="extra anonymous page_view rows on identified user devices")
 def _anonymous(ev, rng, rate, ctx, c, code, world):
-    src = _pick(rng, (ev["uid"] >= 0) & (ev["uid"] < UNKNOWN_USER_BASE) & (ev["sess"] >= 0)
-                & (ev["defect"] == 0), rate)
+    src = _pick(
+        rng,
+        (ev["uid"] >= 0)
+        & (ev["uid"] < UNKNOWN_USER_BASE)
+        & (ev["sess"] >= 0)
+        & (ev["defect"] == 0),
+        rate,
+    )
     k = src.size
     t = ev["t"][src] + rng.integers(1, 300, k) * US
-    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=EVENT_CODE["page_view"], uid=-1,
-                  dev=ev["dev"][src], sess=ev["sess"][src], t=t, plat=ev["plat"][src],
-                  ver=ev["ver"][src], pk=P_PAGE, pa=rng.integers(0, 6, k), defect=code)
+    b = _ev_block(
+        k,
+        eid=_new_eids(ctx, c, code, k),
+        name=EVENT_CODE["page_view"],
+        uid=-1,
+        dev=ev["dev"][src],
+        sess=ev["sess"][src],
+        t=t,
+        plat=ev["plat"][src],
+        ver=ev["ver"][src],
+        pk=P_PAGE,
+        pa=rng.integers(0, 6, k),
+        defect=code,
+    )
     b["recv"] = t + _latency(rng, k)
     return concat_blocks([ev, b])
 
@@ -143,9 +169,18 @@ def _never(ev, rng, rate, ctx, c, code, world):
     day = rng.integers(0, ctx.days, ndev)[owner]
     t = ctx.start_us + day * DAY_US + rng.integers(1, 86399, k) * US
     name = np.where(rng.random(k) < 0.5, EVENT_CODE["page_view"], EVENT_CODE["app_open"])
-    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=name,
-                  uid=-1, dev=VISITOR_DEV_BASE + 9 * 10 ** 11 + c * 10 ** 7 + owner,
-                  sess=9 * 10 ** 15 + c * 10 ** 8 + owner, t=t, plat=2, ver=-1, defect=code)
+    b = _ev_block(
+        k,
+        eid=_new_eids(ctx, c, code, k),
+        name=name,
+        uid=-1,
+        dev=VISITOR_DEV_BASE + 9 * 10**11 + c * 10**7 + owner,
+        sess=9 * 10**15 + c * 10**8 + owner,
+        t=t,
+        plat=2,
+        ver=-1,
+        defect=code,
+    )
     b["pk"] = np.where(b["name"] == EVENT_CODE["page_view"], P_PAGE, P_APP_OPEN).astype(np.int8)
     b["pa"] = np.zeros(k, np.int64)
     b["recv"] = t + _latency(rng, k)
@@ -157,15 +192,29 @@ def _unknown_names(ev, rng, rate, ctx, c, code, world):
     src = _pick(rng, (ev["defect"] == 0) & (ev["sess"] >= 0), rate)
     k = src.size
     t = ev["t"][src] + rng.integers(1, 60, k) * US
-    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=rng.integers(N_PLAN, N_PLAN + 4, k),
-                  uid=ev["uid"][src], dev=ev["dev"][src], sess=ev["sess"][src], t=t,
-                  plat=ev["plat"][src], ver=ev["ver"][src], pk=P_EMPTY, defect=code)
+    b = _ev_block(
+        k,
+        eid=_new_eids(ctx, c, code, k),
+        name=rng.integers(N_PLAN, N_PLAN + 4, k),
+        uid=ev["uid"][src],
+        dev=ev["dev"][src],
+        sess=ev["sess"][src],
+        t=t,
+        plat=ev["plat"][src],
+        ver=ev["ver"][src],
+        pk=P_EMPTY,
+        defect=code,
+    )
     b["recv"] = t + _latency(rng, k)
     return concat_blocks([ev, b])
 
 
-@register("before_registration", 10, scale=0.2,
-          doc="identified app_open rows dated 1-3 UTC days before the user's registration day")
+@register(
+    "before_registration",
+    10,
+    scale=0.2,
+    doc="identified app_open rows dated 1-3 UTC days before the user's registration day",
+)
 def _before_reg(ev, rng, rate, ctx, c, code, world):
     U = world["users"]
     cand = U["reg_day"] >= 1
@@ -175,9 +224,20 @@ def _before_reg(ev, rng, rate, ctx, c, code, world):
     who = rng.choice(np.flatnonzero(cand), size=k)
     back = np.minimum(rng.integers(1, 4, k), U["reg_day"][who])
     t = ctx.start_us + (U["reg_day"][who] - back) * DAY_US + rng.integers(1, 86399, k) * US
-    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=EVENT_CODE["app_open"], uid=U["uid"][who],
-                  dev=U["uid"][who] * 2, sess=-1, t=t, plat=U["plat"][who], ver=-1,
-                  pk=P_APP_OPEN, pa=0, defect=code)
+    b = _ev_block(
+        k,
+        eid=_new_eids(ctx, c, code, k),
+        name=EVENT_CODE["app_open"],
+        uid=U["uid"][who],
+        dev=U["uid"][who] * 2,
+        sess=-1,
+        t=t,
+        plat=U["plat"][who],
+        ver=-1,
+        pk=P_APP_OPEN,
+        pa=0,
+        defect=code,
+    )
     b["recv"] = t + _latency(rng, k)
     return concat_blocks([ev, b])
 
@@ -191,9 +251,21 @@ def _unknown_users(ev, rng, rate, ctx, c, code, world):
     owner = rng.integers(0, ghosts, k)
     day = rng.integers(0, ctx.days, k)
     t = ctx.start_us + day * DAY_US + rng.integers(1, 86399, k) * US
-    g = UNKNOWN_USER_BASE + c * 10 ** 6 + owner
-    b = _ev_block(k, eid=_new_eids(ctx, c, code, k), name=EVENT_CODE["app_open"], uid=g,
-                  dev=g * 2 + 1, sess=-1, t=t, plat=1, ver=-1, pk=P_APP_OPEN, pa=0, defect=code)
+    g = UNKNOWN_USER_BASE + c * 10**6 + owner
+    b = _ev_block(
+        k,
+        eid=_new_eids(ctx, c, code, k),
+        name=EVENT_CODE["app_open"],
+        uid=g,
+        dev=g * 2 + 1,
+        sess=-1,
+        t=t,
+        plat=1,
+        ver=-1,
+        pk=P_APP_OPEN,
+        pa=0,
+        defect=code,
+    )
     b["recv"] = t + _latency(rng, k)
     return concat_blocks([ev, b])
 
@@ -203,11 +275,17 @@ def _pristine(ev):
     return (ev["defect"] == 0) & ~np.isin(ev["name"], _PROTECTED) & (ev["name"] < N_PLAN)
 
 
-@register("late", 3,
-          doc="received_at 1-10 days after event_at (rows landing after the period are dropped)")
+@register(
+    "late",
+    3,
+    doc="received_at 1-10 days after event_at (rows landing after the period are dropped)",
+)
 def _late(ev, rng, rate, ctx, c, code, world):
-    i = _pick(rng, (ev["defect"] == 0) & (ev["name"] < N_PLAN)
-              & (ev["name"] != EVENT_CODE["purchase"]), rate)
+    i = _pick(
+        rng,
+        (ev["defect"] == 0) & (ev["name"] < N_PLAN) & (ev["name"] != EVENT_CODE["purchase"]),
+        rate,
+    )
     ev["recv"][i] = ev["t"][i] + rng.integers(DAY_US + US, 10 * DAY_US, i.size)
     ev["defect"][i] = code
     return ev
@@ -222,11 +300,27 @@ def _malformed(ev, rng, rate, ctx, c, code, world):
     return ev
 
 
-@register("missing_required_properties", 8,
-          doc="valid JSON object '{}' on an event whose plan requires keys (rows stay clean)")
+@register(
+    "missing_required_properties",
+    8,
+    doc="valid JSON object '{}' on an event whose plan requires keys (rows stay clean)",
+)
 def _missing(ev, rng, rate, ctx, c, code, world):
-    req = np.isin(ev["name"], [EVENT_CODE[n] for n in (
-        "page_view", "content_view", "like", "comment", "share", "join_community", "add_to_cart")])
+    req = np.isin(
+        ev["name"],
+        [
+            EVENT_CODE[n]
+            for n in (
+                "page_view",
+                "content_view",
+                "like",
+                "comment",
+                "share",
+                "join_community",
+                "add_to_cart",
+            )
+        ],
+    )
     i = _pick(rng, _pristine(ev) & req, rate)
     ev["pk"][i] = P_MISSING
     ev["defect"][i] = code
@@ -251,8 +345,12 @@ def _dups(ev, rng, rate, ctx, c, code, world):
     return concat_blocks([ev, b])
 
 
-@register("conflicting_duplicates", 2, scale=0.3,
-          doc="same event_id, different app_version, received 1 min - 18 h later")
+@register(
+    "conflicting_duplicates",
+    2,
+    scale=0.3,
+    doc="same event_id, different app_version, received 1 min - 18 h later",
+)
 def _cdups(ev, rng, rate, ctx, c, code, world):
     src = _pick(rng, ev["defect"] == 0, rate)
     b = {k: ev[k][src].copy() for k in EV_COLS}
@@ -263,8 +361,13 @@ def _cdups(ev, rng, rate, ctx, c, code, world):
 
 
 # ---------------------------------------------------------------- users / orders
-@register("conflicting_versions", 12, target="users_orders", scale=0.5,
-          doc="users and orders rows with the same key and updated_at but different content")
+@register(
+    "conflicting_versions",
+    12,
+    target="users_orders",
+    scale=0.5,
+    doc="users and orders rows with the same key and updated_at but different content",
+)
 def _conflicting_versions(tables, rng, rate, ctx, c, code, world):
     u = tables["users"]
     i = _pick(rng, u["defect"] == 0, rate)
@@ -281,10 +384,16 @@ def _conflicting_versions(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
-@register("invalid_amounts", 28, target="users_orders", scale=0.5, default=False,
-          doc="a later version of a paid order with a negative gross_amount or a discount_amount "
-              "above gross_amount (1 microsecond after the version it copies); the warehouse "
-              "quarantines the row (invalid_amount) and keeps the order's previous version")
+@register(
+    "invalid_amounts",
+    28,
+    target="users_orders",
+    scale=0.5,
+    default=False,
+    doc="a later version of a paid order with a negative gross_amount or a discount_amount "
+    "above gross_amount (1 microsecond after the version it copies); the warehouse "
+    "quarantines the row (invalid_amount) and keeps the order's previous version",
+)
 def _invalid_amounts(tables, rng, rate, ctx, c, code, world):
     o = tables["orders"]
     i = _pick(rng, (o["defect"] == 0) & (o["status"] == 0), rate)
@@ -307,11 +416,16 @@ def _invalid_amounts(tables, rng, rate, ctx, c, code, world):
 # recorded in tables["_marks"] as (class, variant gidx or None, landing time): it is counted
 # (generate.py) when its landing time <= the land end, i.e. when the defect is visible in the
 # landed raw data.
-UNKNOWN_CAMPAIGN_ID = "cmp_unknown"     # written for campaign code len(ctx.camps)
-UNKNOWN_VARIANT_ID = "unknown_arm"      # written for variant code n_variants
-DELIVERY_CLASSES = ["duplicate_sends", "missed_sends", "early_sends", "late_sends",
-                    "contaminated_controls"]
-MISSING_PLATFORM = 0                    # ios (world.PLATFORMS)
+UNKNOWN_CAMPAIGN_ID = "cmp_unknown"  # written for campaign code len(ctx.camps)
+UNKNOWN_VARIANT_ID = "unknown_arm"  # written for variant code n_variants
+DELIVERY_CLASSES = [
+    "duplicate_sends",
+    "missed_sends",
+    "early_sends",
+    "late_sends",
+    "contaminated_controls",
+]
+MISSING_PLATFORM = 0  # ios (world.PLATFORMS)
 
 
 def missing_platform_day(days: int) -> int | None:
@@ -321,7 +435,7 @@ def missing_platform_day(days: int) -> int | None:
 
 def _new_sids(c, code, k):
     # base send ids are c * 1e8 + a counter far below 9e7
-    return c * 10 ** 8 + 9 * 10 ** 7 + code * 10 ** 5 + np.arange(k, dtype=np.int64)
+    return c * 10**8 + 9 * 10**7 + code * 10**5 + np.arange(k, dtype=np.int64)
 
 
 def _rows(tbl, k, **cols):
@@ -340,8 +454,9 @@ def _cat(tbl, block):
 
 
 def _mark(tables, name, ts, var=None):
-    tables["_marks"].append((name, None if var is None else np.asarray(var, np.int64),
-                             np.asarray(ts, np.int64)))
+    tables["_marks"].append(
+        (name, None if var is None else np.asarray(var, np.int64), np.asarray(ts, np.int64))
+    )
 
 
 def _lookup(keys, vals, q):
@@ -353,15 +468,28 @@ def _lookup(keys, vals, q):
 def _camp_info(ctx):
     camps = ctx.camps
     nvar = np.array([len(cp["variants"]) for cp in camps], np.int64)
-    first = np.array([cp["variants"][0]["gidx"] for cp in camps], np.int64)   # control arm
+    first = np.array([cp["variants"][0]["gidx"] for cp in camps], np.int64)  # control arm
     is_ctrl = np.zeros(int(nvar.sum()), bool)
     is_ctrl[first] = True
-    vch = np.array([0 if v["channel"] is None else {"push": 1, "sms": 2, "email": 3}[v["channel"]]
-                    for cp in camps for v in cp["variants"]], np.int64)
+    vch = np.array(
+        [
+            0 if v["channel"] is None else {"push": 1, "sms": 2, "email": 3}[v["channel"]]
+            for cp in camps
+            for v in cp["variants"]
+        ],
+        np.int64,
+    )
     start = ctx.start_us + np.array([cp["start_day"] for cp in camps], np.int64) * DAY_US
     window = np.array([cp["window"] for cp in camps], np.int64)
-    return dict(nvar=nvar, ctrl=first, is_ctrl=is_ctrl, vch=vch, start=start, window=window,
-                n_var=int(nvar.sum()))
+    return dict(
+        nvar=nvar,
+        ctrl=first,
+        is_ctrl=is_ctrl,
+        vch=vch,
+        start=start,
+        window=window,
+        n_var=int(nvar.sum()),
+    )
 
 
 def _nb(tables, t):
@@ -376,8 +504,8 @@ def _delivery_slots(tables, ctx, c):
         a, s = tables["assign"], tables["sends"]
         nA, nS = _nb(tables, "assign"), _nb(tables, "sends")
         slot = rng_for(ctx.seed, c, "_delivery_slots").integers(0, len(DELIVERY_CLASSES), nA)
-        akey = a["camp"][:nA] * 2 ** 40 + a["uid"][:nA]
-        skey = s["camp"][:nS] * 2 ** 40 + s["uid"][:nS]
+        akey = a["camp"][:nA] * 2**40 + a["uid"][:nA]
+        skey = s["camp"][:nS] * 2**40 + s["uid"][:nS]
         pos = _lookup(akey, np.arange(nA), skey) if nS else np.zeros(0, np.int64)
         tables["_dslot"] = dict(a=slot, s=slot[pos], s_at=a["at"][pos])
     return tables["_dslot"]
@@ -388,10 +516,14 @@ def _slot_rate(rate):
 
 
 # ---- A. delivery defects (on by default); exposure flags of metrics.md §5 / R41
-@register("duplicate_sends", 13, target="campaigns",
-          doc="a second `sent` row (new send_id, same campaign/variant/user/channel/scheduled_at, "
-              "sent_at + 1-30 min, no callbacks) for treatment users whose send was sent. Not "
-              "quarantined (clean sends); exposure flag duplicate")
+@register(
+    "duplicate_sends",
+    13,
+    target="campaigns",
+    doc="a second `sent` row (new send_id, same campaign/variant/user/channel/scheduled_at, "
+    "sent_at + 1-30 min, no callbacks) for treatment users whose send was sent. Not "
+    "quarantined (clean sends); exposure flag duplicate",
+)
 def _duplicate_sends(tables, rng, rate, ctx, c, code, world):
     s, sl, nS = tables["sends"], _delivery_slots(tables, ctx, c), _nb(tables, "sends")
     i = _pick(rng, (s["status"][:nS] == 0) & (sl["s"] == 0), _slot_rate(rate))
@@ -405,10 +537,14 @@ def _duplicate_sends(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
-@register("missed_sends", 14, target="campaigns",
-          doc="the only send row (status failed or suppressed: no callbacks, no induced events) "
-              "of some treatment users is dropped, so they have no send row. Nothing "
-              "quarantined; exposure flag missed")
+@register(
+    "missed_sends",
+    14,
+    target="campaigns",
+    doc="the only send row (status failed or suppressed: no callbacks, no induced events) "
+    "of some treatment users is dropped, so they have no send row. Nothing "
+    "quarantined; exposure flag missed",
+)
 def _missed_sends(tables, rng, rate, ctx, c, code, world):
     s, sl, nS = tables["sends"], _delivery_slots(tables, ctx, c), _nb(tables, "sends")
     i = _pick(rng, (s["status"][:nS] > 0) & (sl["s"] == 1), _slot_rate(rate))
@@ -418,10 +554,14 @@ def _missed_sends(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
-@register("early_sends", 15, target="campaigns",
-          doc="sent rows whose scheduled_at is moved to sent_at + 61-180 min, so sent_at < "
-              "scheduled_at - 60 min (send tolerance); sent_at and callbacks unchanged. Not "
-              "quarantined; exposure flag early")
+@register(
+    "early_sends",
+    15,
+    target="campaigns",
+    doc="sent rows whose scheduled_at is moved to sent_at + 61-180 min, so sent_at < "
+    "scheduled_at - 60 min (send tolerance); sent_at and callbacks unchanged. Not "
+    "quarantined; exposure flag early",
+)
 def _early_sends(tables, rng, rate, ctx, c, code, world):
     s, sl, nS = tables["sends"], _delivery_slots(tables, ctx, c), _nb(tables, "sends")
     i = _pick(rng, (s["status"][:nS] == 0) & (sl["s"] == 2), _slot_rate(rate))
@@ -431,10 +571,14 @@ def _early_sends(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
-@register("late_sends", 16, target="campaigns",
-          doc="sent rows whose scheduled_at is moved to sent_at - 61-180 min, so sent_at > "
-              "scheduled_at + 60 min; sent_at and callbacks unchanged. Not quarantined; "
-              "exposure flag late")
+@register(
+    "late_sends",
+    16,
+    target="campaigns",
+    doc="sent rows whose scheduled_at is moved to sent_at - 61-180 min, so sent_at > "
+    "scheduled_at + 60 min; sent_at and callbacks unchanged. Not quarantined; "
+    "exposure flag late",
+)
 def _late_sends(tables, rng, rate, ctx, c, code, world):
     s, sl, nS = tables["sends"], _delivery_slots(tables, ctx, c), _nb(tables, "sends")
     i = _pick(rng, (s["status"][:nS] == 0) & (sl["s"] == 3), _slot_rate(rate))
@@ -444,12 +588,16 @@ def _late_sends(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
-@register("contaminated_controls", 17, target="campaigns",
-          doc="control users get a push send (new send_id, the control's variant_id, status "
-              "sent, scheduled 5-120 min after assigned_at, sent 0-5 min later) and a "
-              "`delivered` callback only (no open/click, no induced events: the planted arm "
-              "truth stays true). Not quarantined (the user is assigned); exposure flag "
-              "contaminated")
+@register(
+    "contaminated_controls",
+    17,
+    target="campaigns",
+    doc="control users get a push send (new send_id, the control's variant_id, status "
+    "sent, scheduled 5-120 min after assigned_at, sent 0-5 min later) and a "
+    "`delivered` callback only (no open/click, no induced events: the planted arm "
+    "truth stays true). Not quarantined (the user is assigned); exposure flag "
+    "contaminated",
+)
 def _contaminated(tables, rng, rate, ctx, c, code, world):
     a, s, cb = tables["assign"], tables["sends"], tables["callbacks"]
     sl, nA, info = _delivery_slots(tables, ctx, c), _nb(tables, "assign"), _camp_info(ctx)
@@ -458,23 +606,46 @@ def _contaminated(tables, rng, rate, ctx, c, code, world):
     sched = a["at"][i] + rng.integers(5 * 60, 120 * 60, k) * US + rng.integers(0, US, k)
     sent = sched + rng.integers(0, 300 * US, k)
     sid = _new_sids(c, code, k)
-    tables["sends"] = _cat(s, _rows(s, k, sid=sid, camp=a["camp"][i], var=a["var"][i],
-                                    uid=a["uid"][i], ch=1, sched=sched, sent=sent, status=0,
-                                    reason=0, defect=code))
+    tables["sends"] = _cat(
+        s,
+        _rows(
+            s,
+            k,
+            sid=sid,
+            camp=a["camp"][i],
+            var=a["var"][i],
+            uid=a["uid"][i],
+            ch=1,
+            sched=sched,
+            sent=sent,
+            status=0,
+            reason=0,
+            defect=code,
+        ),
+    )
     t_del = sent + rng.integers(US, 60 * US, k)
-    tables["callbacks"] = _cat(cb, _rows(cb, k, sid=sid, typ=0, t=t_del,
-                                         recv=t_del + rng.integers(0, 300 * US, k), defect=code))
+    tables["callbacks"] = _cat(
+        cb,
+        _rows(
+            cb, k, sid=sid, typ=0, t=t_del, recv=t_del + rng.integers(0, 300 * US, k), defect=code
+        ),
+    )
     _mark(tables, "contaminated_controls", sched, a["var"][i])
     return tables
 
 
 # ---- B. cross-system / tracking defects (off by default; on under `all` or by name)
-@register("missing_platform_day", 18, target="campaigns", default=False,
-          doc="every event of platform ios whose event_at falls on one UTC day (day "
-              "max(8, days // 2) of the period) is dropped, duplicates and defect rows "
-              "included. Nothing quarantined; tracking-completeness volume alert (the day's "
-              "count vs the trailing 7-day median, R43-R44) and, as side effects, register "
-              "events / purchase events of that day missing in the cross-system checks")
+@register(
+    "missing_platform_day",
+    18,
+    target="campaigns",
+    default=False,
+    doc="every event of platform ios whose event_at falls on one UTC day (day "
+    "max(8, days // 2) of the period) is dropped, duplicates and defect rows "
+    "included. Nothing quarantined; tracking-completeness volume alert (the day's "
+    "count vs the trailing 7-day median, R43-R44) and, as side effects, register "
+    "events / purchase events of that day missing in the cross-system checks",
+)
 def _missing_platform_day(tables, rng, rate, ctx, c, code, world):
     x = missing_platform_day(ctx.days)
     if x is None:
@@ -488,23 +659,33 @@ def _missing_platform_day(tables, rng, rate, ctx, c, code, world):
 
 def _induced_app_opens(tables):
     ev, nE = tables["events"], _nb(tables, "events")
-    i = np.flatnonzero((ev["name"][:nE] == EVENT_CODE["app_open"])
-                       & (ev["pk"][:nE] == P_APP_OPEN_SEND))
+    i = np.flatnonzero(
+        (ev["name"][:nE] == EVENT_CODE["app_open"]) & (ev["pk"][:nE] == P_APP_OPEN_SEND)
+    )
     return i, ev["pb"][i]
 
 
-@register("clicks_without_app_open", 19, target="campaigns", default=False, scale=5.0,
-          doc="for some `clicked` callbacks the induced app_open (properties source=<channel>, "
-              "send_id) is dropped (all its copies). Count = clicks. Nothing quarantined; "
-              "cross-system check clicks followed by an app_open within click_to_open_minutes "
-              "(R45)")
+@register(
+    "clicks_without_app_open",
+    19,
+    target="campaigns",
+    default=False,
+    scale=5.0,
+    doc="for some `clicked` callbacks the induced app_open (properties source=<channel>, "
+    "send_id) is dropped (all its copies). Count = clicks. Nothing quarantined; "
+    "cross-system check clicks followed by an app_open within click_to_open_minutes "
+    "(R45)",
+)
 def _clicks_without_open(tables, rng, rate, ctx, c, code, world):
     cb, ev, nC = tables["callbacks"], tables["events"], _nb(tables, "callbacks")
     i = _pick(rng, cb["typ"][:nC] == 2, rate)
     sids = cb["sid"][i]
     ao, ao_sid = _induced_app_opens(tables)
-    tables["_drop_ev"] |= ((ev["name"] == EVENT_CODE["app_open"]) & (ev["pk"] == P_APP_OPEN_SEND)
-                           & np.isin(ev["pb"], sids))
+    tables["_drop_ev"] |= (
+        (ev["name"] == EVENT_CODE["app_open"])
+        & (ev["pk"] == P_APP_OPEN_SEND)
+        & np.isin(ev["pb"], sids)
+    )
     cb["defect"][i] = code
     ao_recv = ev["recv"][_lookup(ao_sid, ao, sids)] if i.size else np.zeros(0, np.int64)
     _mark(tables, "clicks_without_app_open", np.maximum(cb["recv"][i], ao_recv))
@@ -517,11 +698,16 @@ def _purchase_recv(tables, oids):
     return ev["recv"][_lookup(ev["pa"][p], p, oids)] if oids.size else np.zeros(0, np.int64)
 
 
-@register("purchases_without_order", 20, target="campaigns", default=False,
-          doc="some orders (even order_id, every version) are dropped from orders, so their "
-              "purchase event has an order_id without an orders row. Count = purchase events "
-              "(distinct event_id). Nothing quarantined; cross-system check purchase events "
-              "with an order (R45)")
+@register(
+    "purchases_without_order",
+    20,
+    target="campaigns",
+    default=False,
+    doc="some orders (even order_id, every version) are dropped from orders, so their "
+    "purchase event has an order_id without an orders row. Count = purchase events "
+    "(distinct event_id). Nothing quarantined; cross-system check purchase events "
+    "with an order (R45)",
+)
 def _purchases_without_order(tables, rng, rate, ctx, c, code, world):
     o, nO = tables["orders"], _nb(tables, "orders")
     i = _pick(rng, (o["status"][:nO] == 0) & (o["oid"][:nO] % 2 == 0), rate)
@@ -531,10 +717,15 @@ def _purchases_without_order(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
-@register("orders_without_purchase", 21, target="campaigns", default=False,
-          doc="the purchase event (all its copies) of some paid orders is dropped (orders with "
-              "an odd order_id, a single version (status paid) and no coupon). Count = orders. "
-              "Nothing quarantined; cross-system check paid orders with a purchase event (R45)")
+@register(
+    "orders_without_purchase",
+    21,
+    target="campaigns",
+    default=False,
+    doc="the purchase event (all its copies) of some paid orders is dropped (orders with "
+    "an odd order_id, a single version (status paid) and no coupon). Count = orders. "
+    "Nothing quarantined; cross-system check paid orders with a purchase event (R45)",
+)
 def _orders_without_purchase(tables, rng, rate, ctx, c, code, world):
     o, ev, nO = tables["orders"], tables["events"], _nb(tables, "orders")
     oid = o["oid"][:nO]
@@ -543,15 +734,21 @@ def _orders_without_purchase(tables, rng, rate, ctx, c, code, world):
     i = _pick(rng, single & (o["status"][:nO] == 0) & (oid % 2 == 1) & (o["var"][:nO] < 0), rate)
     oids = oid[i]
     ts = np.maximum(o["updated"][i], _purchase_recv(tables, oids))
-    tables["_drop_ev"] |= ((ev["name"] == EVENT_CODE["purchase"]) & (ev["pk"] == P_PURCHASE)
-                           & np.isin(ev["pa"], oids))
+    tables["_drop_ev"] |= (
+        (ev["name"] == EVENT_CODE["purchase"]) & (ev["pk"] == P_PURCHASE) & np.isin(ev["pa"], oids)
+    )
     _mark(tables, "orders_without_purchase", ts)
     return tables
 
 
-@register("callbacks_without_send", 22, target="campaigns", default=False,
-          doc="copies of callbacks under a send_id that does not exist in message_sends. "
-              "Count = rows. Quarantined as unknown_send (int_message_events_triaged)")
+@register(
+    "callbacks_without_send",
+    22,
+    target="campaigns",
+    default=False,
+    doc="copies of callbacks under a send_id that does not exist in message_sends. "
+    "Count = rows. Quarantined as unknown_send (int_message_events_triaged)",
+)
 def _callbacks_without_send(tables, rng, rate, ctx, c, code, world):
     cb, nC = tables["callbacks"], _nb(tables, "callbacks")
     i = _pick(rng, np.ones(nC, bool), rate)
@@ -563,12 +760,17 @@ def _callbacks_without_send(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
-@register("sends_without_assignment", 23, target="campaigns", default=False,
-          doc="sent rows (a treatment arm's channel, scheduled 5-120 min after the campaign "
-              "start) for users registered before the start who have no assignment to the "
-              "campaign (and are not off-target candidates, so off_target_assignments never "
-              "assigns them); no callbacks. Count = rows. Quarantined as no_assignment "
-              "(int_message_sends_triaged)")
+@register(
+    "sends_without_assignment",
+    23,
+    target="campaigns",
+    default=False,
+    doc="sent rows (a treatment arm's channel, scheduled 5-120 min after the campaign "
+    "start) for users registered before the start who have no assignment to the "
+    "campaign (and are not off-target candidates, so off_target_assignments never "
+    "assigns them); no callbacks. Count = rows. Quarantined as no_assignment "
+    "(int_message_sends_triaged)",
+)
 def _sends_without_assignment(tables, rng, rate, ctx, c, code, world):
     a, s = tables["assign"], tables["sends"]
     nA, nS, info = _nb(tables, "assign"), _nb(tables, "sends"), _camp_info(ctx)
@@ -587,60 +789,105 @@ def _sends_without_assignment(tables, rng, rate, ctx, c, code, world):
         who = np.sort(rng.choice(cand, m, replace=False))
         var = info["ctrl"][k] + rng.integers(1, info["nvar"][k], m)
         sched = at + rng.integers(5 * 60, 120 * 60, m) * US + rng.integers(0, US, m)
-        blocks.append(dict(camp=np.full(m, k), var=var, uid=who, sched=sched,
-                           sent=sched + rng.integers(0, 300 * US, m)))
+        blocks.append(
+            dict(
+                camp=np.full(m, k),
+                var=var,
+                uid=who,
+                sched=sched,
+                sent=sched + rng.integers(0, 300 * US, m),
+            )
+        )
     if blocks:
         b = {key: np.concatenate([x[key] for x in blocks]) for key in blocks[0]}
         k = b["uid"].size
-        tables["sends"] = _cat(s, _rows(s, k, sid=_new_sids(c, code, k), camp=b["camp"],
-                                        var=b["var"], uid=b["uid"], ch=info["vch"][b["var"]],
-                                        sched=b["sched"], sent=b["sent"], status=0, reason=0,
-                                        defect=code))
+        tables["sends"] = _cat(
+            s,
+            _rows(
+                s,
+                k,
+                sid=_new_sids(c, code, k),
+                camp=b["camp"],
+                var=b["var"],
+                uid=b["uid"],
+                ch=info["vch"][b["var"]],
+                sched=b["sched"],
+                sent=b["sent"],
+                status=0,
+                reason=0,
+                defect=code,
+            ),
+        )
         _mark(tables, "sends_without_assignment", b["sched"])
     return tables
 
 
-@register("duplicate_assignments", 24, target="campaigns", default=False,
-          doc="a second assignment row for an existing (campaign_id, user_id) with a later "
-              "assigned_at (1 h .. window - 1 h after the first, so inside [starts_at, "
-              "ends_at)) and a random arm of the campaign. Count = rows. Quarantined as "
-              "duplicate_assignment (int_campaign_assignments_triaged)")
+@register(
+    "duplicate_assignments",
+    24,
+    target="campaigns",
+    default=False,
+    doc="a second assignment row for an existing (campaign_id, user_id) with a later "
+    "assigned_at (1 h .. window - 1 h after the first, so inside [starts_at, "
+    "ends_at)) and a random arm of the campaign. Count = rows. Quarantined as "
+    "duplicate_assignment (int_campaign_assignments_triaged)",
+)
 def _duplicate_assignments(tables, rng, rate, ctx, c, code, world):
     a, nA, info = tables["assign"], _nb(tables, "assign"), _camp_info(ctx)
     i = _pick(rng, np.ones(nA, bool), rate)
     k = a["camp"][i]
     at = a["at"][i] + rng.integers(3600, info["window"][k] * 86400 - 3600) * US
     var = info["ctrl"][k] + rng.integers(0, info["nvar"][k])
-    tables["assign"] = _cat(a, _rows(a, i.size, camp=k, uid=a["uid"][i], var=var, at=at,
-                                     defect=code))
+    tables["assign"] = _cat(
+        a, _rows(a, i.size, camp=k, uid=a["uid"][i], var=var, at=at, defect=code)
+    )
     _mark(tables, "duplicate_assignments", at)
     return tables
 
 
-@register("unknown_campaign_assignments", 25, target="campaigns", default=False,
-          doc=f"copies of assignment rows (assigned_at + 0-60 min) with campaign_id "
-              f"'{UNKNOWN_CAMPAIGN_ID}' (half; quarantined as unknown_campaign) or, for a known "
-              f"campaign, variant_id '{UNKNOWN_VARIANT_ID}' (quarantined as unknown_variant). "
-              "Count = rows")
+@register(
+    "unknown_campaign_assignments",
+    25,
+    target="campaigns",
+    default=False,
+    doc=f"copies of assignment rows (assigned_at + 0-60 min) with campaign_id "
+    f"'{UNKNOWN_CAMPAIGN_ID}' (half; quarantined as unknown_campaign) or, for a known "
+    f"campaign, variant_id '{UNKNOWN_VARIANT_ID}' (quarantined as unknown_variant). "
+    "Count = rows",
+)
 def _unknown_campaign_assignments(tables, rng, rate, ctx, c, code, world):
     a, nA, info = tables["assign"], _nb(tables, "assign"), _camp_info(ctx)
     i = _pick(rng, np.ones(nA, bool), rate)
     half = rng.random(i.size) < 0.5
     at = a["at"][i] + rng.integers(0, 3600, i.size) * US
-    tables["assign"] = _cat(a, _rows(a, i.size, camp=np.where(half, len(ctx.camps), a["camp"][i]),
-                                     uid=a["uid"][i],
-                                     var=np.where(half, a["var"][i], info["n_var"]),
-                                     at=at, defect=code))
+    tables["assign"] = _cat(
+        a,
+        _rows(
+            a,
+            i.size,
+            camp=np.where(half, len(ctx.camps), a["camp"][i]),
+            uid=a["uid"][i],
+            var=np.where(half, a["var"][i], info["n_var"]),
+            at=at,
+            defect=code,
+        ),
+    )
     _mark(tables, "unknown_campaign_assignments", at)
     return tables
 
 
-@register("callbacks_out_of_order", 26, target="campaigns", default=False, scale=20.0,
-          doc="`clicked` callbacks whose event_at is moved between the send's sent_at and its "
-              "`delivered` callback (strictly before it); received_at unchanged. Only clicks "
-              "whose induced app_open is <= 25 min after delivery, so the click is still "
-              "followed by its app_open within click_to_open_minutes. Count = rows. Not "
-              "quarantined (clean callbacks); a clicked-before-delivered check")
+@register(
+    "callbacks_out_of_order",
+    26,
+    target="campaigns",
+    default=False,
+    scale=20.0,
+    doc="`clicked` callbacks whose event_at is moved between the send's sent_at and its "
+    "`delivered` callback (strictly before it); received_at unchanged. Only clicks "
+    "whose induced app_open is <= 25 min after delivery, so the click is still "
+    "followed by its app_open within click_to_open_minutes. Count = rows. Not "
+    "quarantined (clean callbacks); a clicked-before-delivered check",
+)
 def _callbacks_out_of_order(tables, rng, rate, ctx, c, code, world):
     cb, s, ev = tables["callbacks"], tables["sends"], tables["events"]
     nC, nS = _nb(tables, "callbacks"), _nb(tables, "sends")
@@ -657,21 +904,27 @@ def _callbacks_out_of_order(tables, rng, rate, ctx, c, code, world):
     sid = cb["sid"][i]
     t_del = cb["t"][_lookup(cb["sid"][dl], dl, sid)] if i.size else np.zeros(0, np.int64)
     r_del = cb["recv"][_lookup(cb["sid"][dl], dl, sid)] if i.size else np.zeros(0, np.int64)
-    sent = (s["sent"][_lookup(s["sid"][:nS], np.arange(nS), sid)] if i.size
-            else np.zeros(0, np.int64))
+    sent = (
+        s["sent"][_lookup(s["sid"][:nS], np.arange(nS), sid)] if i.size else np.zeros(0, np.int64)
+    )
     cb["t"][i] = sent + ((t_del - sent) * rng.random(i.size)).astype(np.int64)
     cb["defect"][i] = code
     _mark(tables, "callbacks_out_of_order", np.maximum(cb["recv"][i], r_del))
     return tables
 
 
-@register("off_target_assignments", 27, target="campaigns", default=False,
-          doc="extra CONTROL-arm assignments (at the campaign start) of users whose observed "
-              "lifecycle state on the day before the start is active (registered for more "
-              "than 7 days and active in the last 3 days), not the campaign's target_state. "
-              "Count = rows. Not quarantined (clean assignments); exposure flag off-target. "
-              "They ARE included in the control arm's truth (n_assigned, true rates) with "
-              "their exact natural conversion probability")
+@register(
+    "off_target_assignments",
+    27,
+    target="campaigns",
+    default=False,
+    doc="extra CONTROL-arm assignments (at the campaign start) of users whose observed "
+    "lifecycle state on the day before the start is active (registered for more "
+    "than 7 days and active in the last 3 days), not the campaign's target_state. "
+    "Count = rows. Not quarantined (clean assignments); exposure flag off-target. "
+    "They ARE included in the control arm's truth (n_assigned, true rates) with "
+    "their exact natural conversion probability",
+)
 def _off_target(tables, rng, rate, ctx, c, code, world):
     a, info, U = tables["assign"], _camp_info(ctx), world["users"]
     off = world.get("offtarget", [])
@@ -683,8 +936,9 @@ def _off_target(tables, rng, rate, ctx, c, code, world):
     i = _pick(rng, np.ones(camp.size, bool), rate)
     k, var = camp[i], info["ctrl"][camp[i]]
     at = info["start"][k]
-    tables["assign"] = _cat(a, _rows(a, i.size, camp=k, uid=U["uid"][who[i]], var=var, at=at,
-                                     defect=code))
+    tables["assign"] = _cat(
+        a, _rows(a, i.size, camp=k, uid=U["uid"][who[i]], var=var, at=at, defect=code)
+    )
     for kk in np.unique(k):
         m = k == kk
         tables["_truth_extra"].append((int(kk), var[m], p[i][m], p[i][m]))
@@ -695,21 +949,40 @@ def _off_target(tables, rng, rate, ctx, c, code, world):
 CODE_NAMES = {d.code: n for n, d in DEFECTS.items()}
 
 # application order: row-adding classes, then modifying classes, then duplicates
-ORDER = ["anonymous_events", "never_identified", "unknown_event_names", "before_registration",
-         "unknown_users", "late", "malformed_properties", "missing_required_properties",
-         "future_events", "duplicates", "conflicting_duplicates", "conflicting_versions",
-         "invalid_amounts",
-         # campaign tables and cross-system classes: they select among base rows only and drop
-         # rows at the end, so their order does not change what each picks
-         *DELIVERY_CLASSES, "missing_platform_day", "clicks_without_app_open",
-         "purchases_without_order", "orders_without_purchase", "callbacks_without_send",
-         "sends_without_assignment", "duplicate_assignments", "unknown_campaign_assignments",
-         "callbacks_out_of_order", "off_target_assignments"]
+ORDER = [
+    "anonymous_events",
+    "never_identified",
+    "unknown_event_names",
+    "before_registration",
+    "unknown_users",
+    "late",
+    "malformed_properties",
+    "missing_required_properties",
+    "future_events",
+    "duplicates",
+    "conflicting_duplicates",
+    "conflicting_versions",
+    "invalid_amounts",
+    # campaign tables and cross-system classes: they select among base rows only and drop
+    # rows at the end, so their order does not change what each picks
+    *DELIVERY_CLASSES,
+    "missing_platform_day",
+    "clicks_without_app_open",
+    "purchases_without_order",
+    "orders_without_purchase",
+    "callbacks_without_send",
+    "sends_without_assignment",
+    "duplicate_assignments",
+    "unknown_campaign_assignments",
+    "callbacks_out_of_order",
+    "off_target_assignments",
+]
 assert sorted(ORDER) == sorted(DEFECTS)
 
 
-def apply_defects(world: dict, tables: dict, enabled: list[str], rate: float, ctx: Ctx,
-                  c: int) -> dict:
+def apply_defects(
+    world: dict, tables: dict, enabled: list[str], rate: float, ctx: Ctx, c: int
+) -> dict:
     """tables: events, users, orders (written) and assign, sends, callbacks (copies of the
     world's campaign arrays). Returns tables after every enabled class, rows flagged for
     dropping removed, plus "_marks" and "_truth_extra" (see the campaigns target above)."""

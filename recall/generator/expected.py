@@ -2,6 +2,7 @@
 written Parquet with DuckDB, following metrics.md §0 and rulings R1-R8 (reporting time
 zone UTC). Deliberately plain SQL, one rule per clause, independent of the generator's
 internal arrays."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,14 +25,17 @@ def compute_expected(out: str, as_of: str) -> dict:
     con.execute("SET preserve_insertion_order=false")
     ev_glob = os.path.join(out, "events", "*", "*.parquet")
     us_glob = os.path.join(out, "users", "*.parquet")
-    con.execute("CREATE VIEW raw_events AS SELECT * FROM "
-                f"read_parquet('{ev_glob}', hive_partitioning=true)")
+    con.execute(
+        f"CREATE VIEW raw_events AS SELECT * FROM read_parquet('{ev_glob}', hive_partitioning=true)"
+    )
     con.execute(f"CREATE VIEW users AS SELECT * FROM read_parquet('{us_glob}')")
     # R3: deduplicate by event_id, keep the earliest received_at (ties: dt, then a fixed order).
     # Rows whose event_id occurs once are kept as they are; only repeated ids are ranked
     # (same result as ranking every id, much cheaper on 100M rows).
-    con.execute("CREATE TEMP TABLE dup_ids AS SELECT event_id FROM raw_events "
-                "GROUP BY event_id HAVING count(*) > 1")
+    con.execute(
+        "CREATE TEMP TABLE dup_ids AS SELECT event_id FROM raw_events "
+        "GROUP BY event_id HAVING count(*) > 1"
+    )
     cols = "event_id, event_name, user_id, device_id, event_at, received_at, properties"
     con.execute(f"""
         CREATE TEMP TABLE dedup AS
@@ -43,8 +47,10 @@ def compute_expected(out: str, as_of: str) -> dict:
                        platform, app_version, properties) = 1""")
     raw_n = con.execute("SELECT count(*) FROM raw_events").fetchone()[0]
     dedup_n = con.execute("SELECT count(*) FROM dedup").fetchone()[0]
-    con.execute("CREATE TEMP TABLE reg AS SELECT user_id, min(registered_at)::DATE AS reg_day "
-                "FROM users GROUP BY user_id")
+    con.execute(
+        "CREATE TEMP TABLE reg AS SELECT user_id, min(registered_at)::DATE AS reg_day "
+        "FROM users GROUP BY user_id"
+    )
     # R4/R2/R5: quarantine rules
     con.execute(f"""
         CREATE TEMP TABLE clean AS
@@ -92,7 +98,12 @@ def compute_expected(out: str, as_of: str) -> dict:
     aud = con.execute("SELECT count(*) FROM active_days").fetchone()[0]
     con.close()
     import shutil
+
     shutil.rmtree(tmp, ignore_errors=True)
-    return dict(clean_events=int(clean_n), duplicate_rows_removed=int(raw_n - dedup_n),
-                daily_active_users=dau, active_user_days=int(aud),
-                credited_event_count=int(credited_n))
+    return dict(
+        clean_events=int(clean_n),
+        duplicate_rows_removed=int(raw_n - dedup_n),
+        daily_active_users=dau,
+        active_user_days=int(aud),
+        credited_event_count=int(credited_n),
+    )

@@ -6,6 +6,7 @@ schemas, the landing gate (recall/quality/expectations.py) derives its column, t
 and not-null expectations from them, and recall/tests/test_raw_contract.py checks
 that the `data_type`s of the dbt sources (models/staging/*/_*__sources.yml) agree.
 """
+
 import pyarrow as pa
 
 STRING = pa.string()
@@ -14,47 +15,105 @@ BOOLEAN = pa.bool_()
 MONEY = pa.decimal128(18, 2)
 
 SCHEMAS = {
-    "users": pa.schema([
-        ("user_id", STRING), ("registered_at", TIMESTAMP), ("acquisition_channel", STRING),
-        ("platform", STRING), ("country", STRING), ("timezone", STRING),
-        ("push_enabled", BOOLEAN), ("has_phone", BOOLEAN), ("has_email", BOOLEAN),
-        ("sms_opt_out", BOOLEAN), ("email_opt_out", BOOLEAN), ("updated_at", TIMESTAMP),
-    ]),
-    "events": pa.schema([
-        ("event_id", STRING), ("event_name", STRING), ("user_id", STRING),
-        ("device_id", STRING), ("session_id", STRING), ("event_at", TIMESTAMP),
-        ("received_at", TIMESTAMP), ("platform", STRING), ("app_version", STRING),
-        ("properties", STRING),
-    ]),
-    "orders": pa.schema([
-        ("order_id", STRING), ("user_id", STRING), ("ordered_at", TIMESTAMP),
-        ("status", STRING), ("gross_amount", MONEY), ("discount_amount", MONEY),
-        ("coupon_id", STRING), ("currency", STRING), ("updated_at", TIMESTAMP),
-    ]),
-    "campaigns": pa.schema([
-        ("campaign_id", STRING), ("campaign_name", STRING), ("objective", STRING),
-        ("target_state", STRING), ("starts_at", TIMESTAMP), ("ends_at", TIMESTAMP),
-        ("conversion_event", STRING), ("attribution_window_days", pa.int32()),
-    ]),
-    "campaign_variants": pa.schema([
-        ("campaign_id", STRING), ("variant_id", STRING), ("is_control", BOOLEAN),
-        ("channel", STRING), ("hook_type", STRING), ("offer_value", MONEY),
-        ("coupon_id", STRING), ("copy_id", STRING), ("cost_per_send", pa.decimal128(18, 4)),
-        ("allocation_share", pa.decimal128(9, 6)),
-    ]),
-    "campaign_assignments": pa.schema([
-        ("campaign_id", STRING), ("user_id", STRING), ("variant_id", STRING),
-        ("assigned_at", TIMESTAMP),
-    ]),
-    "message_sends": pa.schema([
-        ("send_id", STRING), ("campaign_id", STRING), ("variant_id", STRING),
-        ("user_id", STRING), ("channel", STRING), ("scheduled_at", TIMESTAMP),
-        ("sent_at", TIMESTAMP), ("status", STRING), ("failure_reason", STRING),
-    ]),
-    "message_events": pa.schema([
-        ("message_event_id", STRING), ("send_id", STRING), ("event_type", STRING),
-        ("event_at", TIMESTAMP), ("received_at", TIMESTAMP),
-    ]),
+    "users": pa.schema(
+        [
+            ("user_id", STRING),
+            ("registered_at", TIMESTAMP),
+            ("acquisition_channel", STRING),
+            ("platform", STRING),
+            ("country", STRING),
+            ("timezone", STRING),
+            ("push_enabled", BOOLEAN),
+            ("has_phone", BOOLEAN),
+            ("has_email", BOOLEAN),
+            ("sms_opt_out", BOOLEAN),
+            ("email_opt_out", BOOLEAN),
+            ("updated_at", TIMESTAMP),
+        ]
+    ),
+    "events": pa.schema(
+        [
+            ("event_id", STRING),
+            ("event_name", STRING),
+            ("user_id", STRING),
+            ("device_id", STRING),
+            ("session_id", STRING),
+            ("event_at", TIMESTAMP),
+            ("received_at", TIMESTAMP),
+            ("platform", STRING),
+            ("app_version", STRING),
+            ("properties", STRING),
+        ]
+    ),
+    "orders": pa.schema(
+        [
+            ("order_id", STRING),
+            ("user_id", STRING),
+            ("ordered_at", TIMESTAMP),
+            ("status", STRING),
+            ("gross_amount", MONEY),
+            ("discount_amount", MONEY),
+            ("coupon_id", STRING),
+            ("currency", STRING),
+            ("updated_at", TIMESTAMP),
+        ]
+    ),
+    "campaigns": pa.schema(
+        [
+            ("campaign_id", STRING),
+            ("campaign_name", STRING),
+            ("objective", STRING),
+            ("target_state", STRING),
+            ("starts_at", TIMESTAMP),
+            ("ends_at", TIMESTAMP),
+            ("conversion_event", STRING),
+            ("attribution_window_days", pa.int32()),
+        ]
+    ),
+    "campaign_variants": pa.schema(
+        [
+            ("campaign_id", STRING),
+            ("variant_id", STRING),
+            ("is_control", BOOLEAN),
+            ("channel", STRING),
+            ("hook_type", STRING),
+            ("offer_value", MONEY),
+            ("coupon_id", STRING),
+            ("copy_id", STRING),
+            ("cost_per_send", pa.decimal128(18, 4)),
+            ("allocation_share", pa.decimal128(9, 6)),
+        ]
+    ),
+    "campaign_assignments": pa.schema(
+        [
+            ("campaign_id", STRING),
+            ("user_id", STRING),
+            ("variant_id", STRING),
+            ("assigned_at", TIMESTAMP),
+        ]
+    ),
+    "message_sends": pa.schema(
+        [
+            ("send_id", STRING),
+            ("campaign_id", STRING),
+            ("variant_id", STRING),
+            ("user_id", STRING),
+            ("channel", STRING),
+            ("scheduled_at", TIMESTAMP),
+            ("sent_at", TIMESTAMP),
+            ("status", STRING),
+            ("failure_reason", STRING),
+        ]
+    ),
+    "message_events": pa.schema(
+        [
+            ("message_event_id", STRING),
+            ("send_id", STRING),
+            ("event_type", STRING),
+            ("event_at", TIMESTAMP),
+            ("received_at", TIMESTAMP),
+        ]
+    ),
 }
 
 TABLES = list(SCHEMAS)
@@ -64,16 +123,38 @@ TABLES = list(SCHEMAS)
 NOT_NULL: dict[str, tuple[str, ...]] = {
     "users": ("user_id", "registered_at", "updated_at"),
     "events": ("event_id", "event_name", "device_id", "event_at", "received_at"),
-    "orders": ("order_id", "user_id", "ordered_at", "status", "gross_amount",
-               "discount_amount", "currency", "updated_at"),
-    "campaigns": ("campaign_id", "campaign_name", "objective", "target_state", "starts_at",
-                  "ends_at", "conversion_event", "attribution_window_days"),
+    "orders": (
+        "order_id",
+        "user_id",
+        "ordered_at",
+        "status",
+        "gross_amount",
+        "discount_amount",
+        "currency",
+        "updated_at",
+    ),
+    "campaigns": (
+        "campaign_id",
+        "campaign_name",
+        "objective",
+        "target_state",
+        "starts_at",
+        "ends_at",
+        "conversion_event",
+        "attribution_window_days",
+    ),
     "campaign_variants": ("campaign_id", "variant_id", "is_control"),
     "campaign_assignments": ("campaign_id", "user_id", "variant_id", "assigned_at"),
-    "message_sends": ("send_id", "campaign_id", "variant_id", "user_id", "channel",
-                      "scheduled_at", "status"),
-    "message_events": ("message_event_id", "send_id", "event_type", "event_at",
-                       "received_at"),
+    "message_sends": (
+        "send_id",
+        "campaign_id",
+        "variant_id",
+        "user_id",
+        "channel",
+        "scheduled_at",
+        "status",
+    ),
+    "message_events": ("message_event_id", "send_id", "event_type", "event_at", "received_at"),
 }
 
 # The columns that identify a row (the table's key as landed; duplicates are defects).

@@ -1,4 +1,5 @@
 """Turn numeric chunk arrays into Arrow tables of the contract and write Parquet."""
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,14 @@ from .world import (
 )
 
 STR = pa.string()
-TEXT_JUNK = ["undefined", "[object Object]", "null", '["a","b"]', "page=home&ref=push",
-             "{'page': 'home'}"]
+TEXT_JUNK = [
+    "undefined",
+    "[object Object]",
+    "null",
+    '["a","b"]',
+    "page=home&ref=push",
+    "{'page': 'home'}",
+]
 SEND_CHANNELS = [None, "push", "sms", "email"]
 
 
@@ -53,8 +60,7 @@ def join(*parts: str | pa.Array) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
-def ids(prefix: str, a: ArrayLike, null_mask: np.ndarray | None = None,
-        width: int = 0) -> pa.Array:
+def ids(prefix: str, a: ArrayLike, null_mask: np.ndarray | None = None, width: int = 0) -> pa.Array:
     s = istr(a)
     if width:
         s = pc.utf8_lpad(s, width=width, padding="0")
@@ -84,8 +90,9 @@ def money(cents: ArrayLike, scale: int = 2, precision: int = 18) -> pa.Array:
     buf = np.empty((c.size, 2), dtype=np.int64)
     buf[:, 0] = c
     buf[:, 1] = np.where(c < 0, -1, 0)
-    return pa.Array.from_buffers(pa.decimal128(precision, scale), c.size,
-                                 [None, pa.py_buffer(buf.tobytes())])
+    return pa.Array.from_buffers(
+        pa.decimal128(precision, scale), c.size, [None, pa.py_buffer(buf.tobytes())]
+    )
 
 
 def money_str(cents: ArrayLike) -> pa.Array:
@@ -93,8 +100,7 @@ def money_str(cents: ArrayLike) -> pa.Array:
     return join(istr(c // 100), ".", pc.utf8_lpad(istr(c % 100), width=2, padding="0"))
 
 
-def render_properties(ev: dict, variant_coupon: list[str],
-                      variant_campaign: list[str]) -> pa.Array:
+def render_properties(ev: dict, variant_coupon: list[str], variant_campaign: list[str]) -> pa.Array:
     pk, a, b = ev["pk"], ev["pa"], ev["pb"]
     n = pk.size
     parts, order = [], []
@@ -108,8 +114,9 @@ def render_properties(ev: dict, variant_coupon: list[str],
         elif code == P_APP_OPEN:
             s = join('{"source":"', lookup(APP_OPEN_SOURCES, ai), '"}')
         elif code == P_APP_OPEN_SEND:
-            s = join('{"source":"', lookup(APP_OPEN_SOURCES, ai), '","send_id":"', ids("m", bi),
-                     '"}')
+            s = join(
+                '{"source":"', lookup(APP_OPEN_SOURCES, ai), '","send_id":"', ids("m", bi), '"}'
+            )
         elif code == P_PAGE:
             s = join('{"page":"', lookup(PAGES, ai), '"}')
         elif code == P_CONTENT_VIEW:
@@ -123,8 +130,13 @@ def render_properties(ev: dict, variant_coupon: list[str],
         elif code == P_PURCHASE:
             s = join('{"order_id":"o', istr(ai), '","amount":', money_str(bi), "}")
         elif code == P_COUPON:
-            s = join('{"coupon_id":"', lookup(variant_coupon, ai), '","campaign_id":"',
-                     lookup(variant_campaign, ai), '"}')
+            s = join(
+                '{"coupon_id":"',
+                lookup(variant_coupon, ai),
+                '","campaign_id":"',
+                lookup(variant_campaign, ai),
+                '"}',
+            )
         elif code == P_TRUNCATED:
             s = join('{"page":"', lookup(PAGES, ai % len(PAGES)))
         elif code == P_TEXT:
@@ -163,12 +175,20 @@ def events_table(ev: dict, variant_coupon: list[str], variant_campaign: list[str
 
 def users_table(r: dict) -> pa.Table:
     uid = r["uid"]
-    cols = [user_ids(uid), ts(r["reg_t"]),
-            lookup(CHANNELS, r["ch"]),
-            lookup(PLATFORMS, r["plat"]),
-            lookup([g[0] for g in GEO], r["geo"]), lookup([g[1] for g in GEO], r["geo"]),
-            pa.array(r["push"]), pa.array(r["has_phone"]), pa.array(r["has_email"]),
-            pa.array(r["sms_oo"]), pa.array(r["email_oo"]), ts(r["updated"])]
+    cols = [
+        user_ids(uid),
+        ts(r["reg_t"]),
+        lookup(CHANNELS, r["ch"]),
+        lookup(PLATFORMS, r["plat"]),
+        lookup([g[0] for g in GEO], r["geo"]),
+        lookup([g[1] for g in GEO], r["geo"]),
+        pa.array(r["push"]),
+        pa.array(r["has_phone"]),
+        pa.array(r["has_email"]),
+        pa.array(r["sms_oo"]),
+        pa.array(r["email_oo"]),
+        ts(r["updated"]),
+    ]
     return pa.Table.from_arrays(cols, schema=SCHEMAS["users"])
 
 
@@ -177,37 +197,65 @@ ORDER_STATUS = ["paid", "refunded", "cancelled"]
 
 def orders_table(o: dict, variant_coupon: list[str]) -> pa.Table:
     var = o["var"]
-    cols = [ids("o", o["oid"]), user_ids(o["uid"]), ts(o["t"]), lookup(ORDER_STATUS, o["status"]),
-            money(o["gross"]), money(o["disc"]),
-            lookup(variant_coupon, np.maximum(var, 0), var < 0),
-            pa.array(np.full(var.size, CURRENCY, dtype=object), STR), ts(o["updated"])]
+    cols = [
+        ids("o", o["oid"]),
+        user_ids(o["uid"]),
+        ts(o["t"]),
+        lookup(ORDER_STATUS, o["status"]),
+        money(o["gross"]),
+        money(o["disc"]),
+        lookup(variant_coupon, np.maximum(var, 0), var < 0),
+        pa.array(np.full(var.size, CURRENCY, dtype=object), STR),
+        ts(o["updated"]),
+    ]
     return pa.Table.from_arrays(cols, schema=SCHEMAS["orders"])
 
 
 def assignments_table(a: dict, campaign_ids: list[str], variant_ids: list[str]) -> pa.Table:
     """campaign_assignments; campaign_ids / variant_ids: the id of each code."""
-    return pa.Table.from_arrays([lookup(campaign_ids, a["camp"]), user_ids(a["uid"]),
-                                 lookup(variant_ids, a["var"]), ts(a["at"])],
-                                schema=SCHEMAS["campaign_assignments"])
+    return pa.Table.from_arrays(
+        [
+            lookup(campaign_ids, a["camp"]),
+            user_ids(a["uid"]),
+            lookup(variant_ids, a["var"]),
+            ts(a["at"]),
+        ],
+        schema=SCHEMAS["campaign_assignments"],
+    )
 
 
 def sends_table(s: dict, campaign_ids: list[str], variant_ids: list[str]) -> pa.Table:
     """message_sends; campaign_ids / variant_ids: the id of each code."""
-    return pa.Table.from_arrays([
-        ids("m", s["sid"]), lookup(campaign_ids, s["camp"]), lookup(variant_ids, s["var"]),
-        user_ids(s["uid"]), lookup(SEND_CHANNELS, s["ch"]), ts(s["sched"]),
-        ts(s["sent"], s["sent"] < 0), lookup(SEND_STATUS, s["status"]),
-        lookup(FAIL_REASONS, s["reason"])], schema=SCHEMAS["message_sends"])
+    return pa.Table.from_arrays(
+        [
+            ids("m", s["sid"]),
+            lookup(campaign_ids, s["camp"]),
+            lookup(variant_ids, s["var"]),
+            user_ids(s["uid"]),
+            lookup(SEND_CHANNELS, s["ch"]),
+            ts(s["sched"]),
+            ts(s["sent"], s["sent"] < 0),
+            lookup(SEND_STATUS, s["status"]),
+            lookup(FAIL_REASONS, s["reason"]),
+        ],
+        schema=SCHEMAS["message_sends"],
+    )
 
 
 def callbacks_table(cb: dict) -> pa.Table:
     """message_events, ordered by send and callback type."""
     order = np.lexsort((cb["typ"], cb["sid"]))
     cb = {k: v[order] for k, v in cb.items()}
-    return pa.Table.from_arrays([
-        join("me", istr(cb["sid"]), "-", istr(cb["typ"])), ids("m", cb["sid"]),
-        lookup(CALLBACK_TYPES, cb["typ"]), ts(cb["t"]), ts(cb["recv"])],
-        schema=SCHEMAS["message_events"])
+    return pa.Table.from_arrays(
+        [
+            join("me", istr(cb["sid"]), "-", istr(cb["typ"])),
+            ids("m", cb["sid"]),
+            lookup(CALLBACK_TYPES, cb["typ"]),
+            ts(cb["t"]),
+            ts(cb["recv"]),
+        ],
+        schema=SCHEMAS["message_events"],
+    )
 
 
 def write(table: pa.Table, path: str) -> None:
@@ -215,9 +263,10 @@ def write(table: pa.Table, path: str) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def write_events(table: pa.Table, dts: list[tuple[str, int, int]], out: str,
-                 part: int) -> None:
+def write_events(table: pa.Table, dts: list[tuple[str, int, int]], out: str, part: int) -> None:
     """table rows sorted by dt already; dts: ('YYYY-MM-DD', first row, end row) per dt."""
     for day, lo, hi in dts:
-        write(table.slice(lo, hi - lo),
-              os.path.join(out, "events", f"dt={day}", f"part-{part:05d}.parquet"))
+        write(
+            table.slice(lo, hi - lo),
+            os.path.join(out, "events", f"dt={day}", f"part-{part:05d}.parquet"),
+        )

@@ -33,6 +33,7 @@ Exit code: 0 no error-level alert; 1 at least one error-level alert; 2 usage err
 or an input file missing / unreadable / not in the expected format; 3 the webhook
 could not be reached or refused the payload (alerts were still printed).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,12 +45,38 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ALERT_FIELDS = ["source", "check", "check_type", "severity", "status", "table", "column",
-                "partition", "slice", "failures", "observed", "threshold", "message",
-                "link", "unique_id", "where", "failing_rows"]
+ALERT_FIELDS = [
+    "source",
+    "check",
+    "check_type",
+    "severity",
+    "status",
+    "table",
+    "column",
+    "partition",
+    "slice",
+    "failures",
+    "observed",
+    "threshold",
+    "message",
+    "link",
+    "unique_id",
+    "where",
+    "failing_rows",
+]
 # Columns of stored failing rows that say where a check failed, and how badly.
-WHERE_COLUMNS = ["date_day", "check_name", "slice", "platform", "event_name",
-                 "campaign_id", "variant_id", "share", "volume_ratio", "status"]
+WHERE_COLUMNS = [
+    "date_day",
+    "check_name",
+    "slice",
+    "platform",
+    "event_name",
+    "campaign_id",
+    "variant_id",
+    "share",
+    "volume_ratio",
+    "status",
+]
 WHERE_ROWS = 5
 WEBHOOK_ENV = "RECALL_ALERT_WEBHOOK_URL"
 ALERTING_STATUSES = {"warn", "fail", "error"}
@@ -76,19 +103,22 @@ def read_json(path: Path, what: str) -> dict:
 # ------------------------------------------------------------------ dbt
 def _model_name(node: dict, nodes: dict) -> str | None:
     """The model a test is attached to (or the first it depends on)."""
-    parent = (node.get("attached_node")
-              or next(iter(node.get("depends_on", {}).get("nodes") or []), None))
+    parent = node.get("attached_node") or next(
+        iter(node.get("depends_on", {}).get("nodes") or []), None
+    )
     if not parent:
         return None
     target = nodes.get(parent) or {}
     return target.get("alias") or target.get("name") or parent.split(".")[-1]
 
 
-def dbt_alerts(run_results: dict, manifest: dict, rr_path: str | Path,
-               mf_path: str | Path) -> list[dict]:
+def dbt_alerts(
+    run_results: dict, manifest: dict, rr_path: str | Path, mf_path: str | Path
+) -> list[dict]:
     if not isinstance(run_results.get("results"), list):
         raise InputError(
-            f"run results {rr_path} has no 'results' list (not a dbt run_results.json)")
+            f"run results {rr_path} has no 'results' list (not a dbt run_results.json)"
+        )
     if not isinstance(manifest.get("nodes"), dict):
         raise InputError(f"manifest {mf_path} has no 'nodes' object (not a dbt manifest.json)")
     nodes = manifest["nodes"]
@@ -115,31 +145,36 @@ def dbt_alerts(run_results: dict, manifest: dict, rr_path: str | Path,
             table = _model_name(node, nodes)
             column = node.get("column_name") or kwargs.get("column_name")
             check_type = test_metadata.get("name") or "singular"
-            threshold = {"severity": configured, "warn_if": config.get("warn_if"),
-                         "error_if": config.get("error_if")}
+            threshold = {
+                "severity": configured,
+                "warn_if": config.get("warn_if"),
+                "error_if": config.get("error_if"),
+            }
         else:
             table = node.get("alias") or node.get("name") or uid.split(".")[-1]
             column, check_type, threshold = None, resource or "node", None
         failures = result.get("failures")
-        out.append({
-            "source": "dbt",
-            "check": node.get("name") or uid.split(".")[-1],
-            "check_type": check_type,
-            "severity": severity,
-            "status": status,
-            "table": table,
-            "column": column,
-            "partition": meta.get("partition") or meta.get("day"),
-            "slice": meta.get("slice"),
-            "failures": failures,
-            "observed": failures if failures is not None else None,
-            "threshold": threshold,
-            "message": result.get("message"),
-            "link": result.get("relation_name"),
-            "unique_id": uid,
-            "where": None,
-            "failing_rows": None,
-        })
+        out.append(
+            {
+                "source": "dbt",
+                "check": node.get("name") or uid.split(".")[-1],
+                "check_type": check_type,
+                "severity": severity,
+                "status": status,
+                "table": table,
+                "column": column,
+                "partition": meta.get("partition") or meta.get("day"),
+                "slice": meta.get("slice"),
+                "failures": failures,
+                "observed": failures if failures is not None else None,
+                "threshold": threshold,
+                "message": result.get("message"),
+                "link": result.get("relation_name"),
+                "unique_id": uid,
+                "where": None,
+                "failing_rows": None,
+            }
+        )
     return out
 
 
@@ -173,26 +208,34 @@ def add_stored_failures(alerts: list[dict], db_path: str | None) -> None:
             schema, name = _relation_parts(str(alert["link"]))[-2:]
             table = f'"{schema}"."{name}"'
             try:
-                columns = [row[0] for row in con.execute(
-                    "select column_name from information_schema.columns "
-                    "where table_schema = ? and table_name = ? "
-                    "order by ordinal_position", [schema, name]).fetchall()]
+                columns = [
+                    row[0]
+                    for row in con.execute(
+                        "select column_name from information_schema.columns "
+                        "where table_schema = ? and table_name = ? "
+                        "order by ordinal_position",
+                        [schema, name],
+                    ).fetchall()
+                ]
                 if not columns:
                     continue
                 keep = [c for c in WHERE_COLUMNS if c in columns]
-                alert["failing_rows"] = con.execute(
-                    f"select count(*) from {table}").fetchone()[0]
+                alert["failing_rows"] = con.execute(f"select count(*) from {table}").fetchone()[0]
                 if not keep:
                     continue
                 order = ", ".join(f'"{c}"' for c in keep)
                 rows = con.execute(
-                    f"select {order} from {table} order by {order} "
-                    f"limit {WHERE_ROWS}").fetchall()
+                    f"select {order} from {table} order by {order} limit {WHERE_ROWS}"
+                ).fetchall()
             except duckdb.Error:
                 continue
-            alert["where"] = [{c: (v if isinstance(v, (int, float, str)) or v is None
-                                   else str(v)) for c, v in zip(keep, row, strict=True)}
-                              for row in rows]
+            alert["where"] = [
+                {
+                    c: (v if isinstance(v, (int, float, str)) or v is None else str(v))
+                    for c, v in zip(keep, row, strict=True)
+                }
+                for row in rows
+            ]
             first = alert["where"][0] if alert["where"] else {}
             if alert["partition"] is None and first.get("date_day"):
                 alert["partition"] = first["date_day"]
@@ -214,28 +257,34 @@ def gate_alerts(gate: dict, path: Path) -> list[dict]:
         docs = r.get("docs")
         failures = r.get("unexpected_count")
         mostly = r.get("mostly")
-        out.append({
-            "source": "gate",
-            "check": r.get("check"),
-            "check_type": r.get("expectation"),
-            "severity": "error" if r.get("severity") == "error" else "warn",
-            "status": "fail",
-            "table": r.get("table"),
-            "column": r.get("column"),
-            "partition": r.get("partition"),
-            "slice": None,
-            "failures": failures,
-            "observed": (r.get("unexpected_percent") if failures is not None
-                         else r.get("observed_value")),
-            "threshold": {"mostly": mostly,
-                          "max_unexpected_percent": (round((1 - mostly) * 100, 6)
-                                                     if mostly is not None else 0.0)},
-            "message": r.get("exception") or r.get("rule"),
-            "link": str(base / docs) if docs else None,
-            "unique_id": None,
-            "where": None,
-            "failing_rows": failures,
-        })
+        out.append(
+            {
+                "source": "gate",
+                "check": r.get("check"),
+                "check_type": r.get("expectation"),
+                "severity": "error" if r.get("severity") == "error" else "warn",
+                "status": "fail",
+                "table": r.get("table"),
+                "column": r.get("column"),
+                "partition": r.get("partition"),
+                "slice": None,
+                "failures": failures,
+                "observed": (
+                    r.get("unexpected_percent") if failures is not None else r.get("observed_value")
+                ),
+                "threshold": {
+                    "mostly": mostly,
+                    "max_unexpected_percent": (
+                        round((1 - mostly) * 100, 6) if mostly is not None else 0.0
+                    ),
+                },
+                "message": r.get("exception") or r.get("rule"),
+                "link": str(base / docs) if docs else None,
+                "unique_id": None,
+                "where": None,
+                "failing_rows": failures,
+            }
+        )
     return out
 
 
@@ -248,18 +297,25 @@ def _line(alert: dict) -> str:
         where += f" dt={alert['partition']}"
     if alert["slice"]:
         where += f" [{alert['slice']}]"
-    bad = (f"{alert['failures']} failing" if alert["failures"] is not None
-           else str(alert["observed"]))
-    link = f" <{alert['link']}>" if alert["link"] and "://" in str(alert["link"]) else (
-        f" ({alert['link']})" if alert["link"] else "")
-    return (f"*{alert['severity'].upper()}* `{alert['check']}` on {where}: {bad}"
-            f" ({alert['source']}){link}")
+    bad = (
+        f"{alert['failures']} failing" if alert["failures"] is not None else str(alert["observed"])
+    )
+    link = (
+        f" <{alert['link']}>"
+        if alert["link"] and "://" in str(alert["link"])
+        else (f" ({alert['link']})" if alert["link"] else "")
+    )
+    return (
+        f"*{alert['severity'].upper()}* `{alert['check']}` on {where}: {bad}"
+        f" ({alert['source']}){link}"
+    )
 
 
 def slack_payload(alerts: list[dict], part: int = 1, parts: int = 1) -> dict:
     errors = sum(a["severity"] == "error" for a in alerts)
-    head = (f"recall data quality: {len(alerts)} alert(s), {errors} error(s)"
-            + (f" (part {part}/{parts})" if parts > 1 else ""))
+    head = f"recall data quality: {len(alerts)} alert(s), {errors} error(s)" + (
+        f" (part {part}/{parts})" if parts > 1 else ""
+    )
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": head[:150]}}]
     for a in alerts:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _line(a)[:3000]}})
@@ -267,32 +323,43 @@ def slack_payload(alerts: list[dict], part: int = 1, parts: int = 1) -> dict:
 
 
 def post(url: str, payload: dict, timeout: float = 10.0) -> int:
-    req = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         return resp.status
 
 
 def send(url: str, alerts: list[dict], batch_size: int) -> None:
-    batches = [alerts[i:i + batch_size] for i in range(0, len(alerts), batch_size)]
+    batches = [alerts[i : i + batch_size] for i in range(0, len(alerts), batch_size)]
     for n, batch in enumerate(batches, 1):
         post(url, slack_payload(batch, n, len(batches)))
 
 
 # ------------------------------------------------------------------ CLI
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m recall.quality.alerts",
-                                description="Emit one JSON-line alert per failing check.")
+    p = argparse.ArgumentParser(
+        prog="python -m recall.quality.alerts",
+        description="Emit one JSON-line alert per failing check.",
+    )
     p.add_argument("--run-results", default="target/run_results.json")
     p.add_argument("--manifest", default="target/manifest.json")
     p.add_argument("--gate-results", default="target/quality/results.json")
-    p.add_argument("--db", default=os.environ.get("RECALL_DB_PATH"),
-                   help="warehouse file holding the stored failing rows "
-                        "(default $RECALL_DB_PATH)")
+    p.add_argument(
+        "--db",
+        default=os.environ.get("RECALL_DB_PATH"),
+        help="warehouse file holding the stored failing rows (default $RECALL_DB_PATH)",
+    )
     p.add_argument("--no-dbt", action="store_true", help="do not read the dbt artifacts")
     p.add_argument("--no-gate", action="store_true", help="do not read the gate's results")
-    p.add_argument("--webhook-url", default=os.environ.get(WEBHOOK_ENV),
-                   help=f"Slack-compatible webhook (default ${WEBHOOK_ENV})")
+    p.add_argument(
+        "--webhook-url",
+        default=os.environ.get(WEBHOOK_ENV),
+        help=f"Slack-compatible webhook (default ${WEBHOOK_ENV})",
+    )
     p.add_argument("--batch-size", type=int, default=40, help="alerts per POST (max 49)")
     try:
         a = p.parse_args(argv)
@@ -307,8 +374,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         alerts = []
         if not a.no_dbt:
-            alerts += dbt_alerts(read_json(a.run_results, "run results"),
-                                 read_json(a.manifest, "manifest"), a.run_results, a.manifest)
+            alerts += dbt_alerts(
+                read_json(a.run_results, "run results"),
+                read_json(a.manifest, "manifest"),
+                a.run_results,
+                a.manifest,
+            )
             add_stored_failures(alerts, a.db)
         if not a.no_gate:
             alerts += gate_alerts(read_json(a.gate_results, "gate results"), a.gate_results)

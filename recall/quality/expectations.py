@@ -22,6 +22,7 @@ JSON of `properties` (quarantine matters of the warehouse, and parsing every
 properties string would blow the gate's time budget), and relationships between
 tables (dbt tests them on the whole history).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,15 +58,19 @@ FROM_GX_SEVERITY = {v: k for k, v in GX_SEVERITY.items()}
 STRING = ["str", "string"]
 TIMESTAMP = ["datetime64[us]", "datetime64[ns]", "datetime64[ms]", "datetime64[s]"]
 BOOLEAN = ["boolean", "BooleanDtype"]
-DECIMAL = ["Decimal"]          # decimal128 lands as Python Decimal values
+DECIMAL = ["Decimal"]  # decimal128 lands as Python Decimal values
 INTEGER = ["Int8", "Int16", "Int32", "Int64", "int8", "int16", "int32", "int64"]
 
 
 def pandas_types(arrow_type: pa.DataType) -> list[str]:
     """The pandas dtype names a landed column of this contract type may have."""
-    for is_type, names in ((pa.types.is_string, STRING), (pa.types.is_timestamp, TIMESTAMP),
-                           (pa.types.is_boolean, BOOLEAN), (pa.types.is_decimal, DECIMAL),
-                           (pa.types.is_integer, INTEGER)):
+    for is_type, names in (
+        (pa.types.is_string, STRING),
+        (pa.types.is_timestamp, TIMESTAMP),
+        (pa.types.is_boolean, BOOLEAN),
+        (pa.types.is_decimal, DECIMAL),
+        (pa.types.is_integer, INTEGER),
+    ):
         if is_type(arrow_type):
             return names
     raise ValueError(f"no pandas dtype known for the contract type {arrow_type}")
@@ -73,8 +78,10 @@ def pandas_types(arrow_type: pa.DataType) -> list[str]:
 
 # Column, pandas types, nullable: contract order, from the raw contract.
 CONTRACT: dict[str, list[tuple[str, list[str], bool]]] = {
-    table: [(field.name, pandas_types(field.type), field.name not in schema.NOT_NULL[table])
-            for field in arrow_schema]
+    table: [
+        (field.name, pandas_types(field.type), field.name not in schema.NOT_NULL[table])
+        for field in arrow_schema
+    ]
     for table, arrow_schema in schema.SCHEMAS.items()
 }
 TABLES = list(CONTRACT)
@@ -90,8 +97,9 @@ def registry_channels(project_file: Path = DBT_PROJECT) -> list[str]:
     project = yaml.safe_load(project_file.read_text())
     channels = project["vars"][project["name"]]["channels"]
     if not isinstance(channels, dict) or not channels:
-        raise ValueError(f"{project_file}: var 'channels' must be a non-empty map, "
-                         f"received {channels!r}")
+        raise ValueError(
+            f"{project_file}: var 'channels' must be a non-empty map, received {channels!r}"
+        )
     return list(channels)
 
 
@@ -101,21 +109,30 @@ ALLOWED = {
     ("users", "platform"): PLATFORMS,
     ("events", "platform"): PLATFORMS,
     ("orders", "status"): ["paid", "refunded", "cancelled"],
-    ("campaigns", "objective"): ["wake_silent", "recall_churned",
-                                 "first_purchase_nudge", "reactivate"],
+    ("campaigns", "objective"): [
+        "wake_silent",
+        "recall_churned",
+        "first_purchase_nudge",
+        "reactivate",
+    ],
     ("campaigns", "target_state"): ["silent", "churned", "new", "active", "any"],
     ("campaign_variants", "channel"): CHANNELS,
-    ("campaign_variants", "hook_type"): ["coupon", "points", "free_trial",
-                                         "content", "none"],
+    ("campaign_variants", "hook_type"): ["coupon", "points", "free_trial", "content", "none"],
     ("message_sends", "channel"): CHANNELS,
     ("message_sends", "status"): ["sent", "failed", "suppressed"],
-    ("message_events", "event_type"): ["delivered", "opened", "clicked",
-                                       "bounced", "unsubscribed", "complained"],
+    ("message_events", "event_type"): [
+        "delivered",
+        "opened",
+        "clicked",
+        "bounced",
+        "unsubscribed",
+        "complained",
+    ],
 }
 
 # Shares of defective rows tolerated without a finding.
-MOSTLY_EVENT_RETRIES = 0.995   # duplicate event_id deliveries within a partition
-MOSTLY_CLOCK_AHEAD = 0.999     # event_at more than the clock skew after received_at
+MOSTLY_EVENT_RETRIES = 0.995  # duplicate event_id deliveries within a partition
+MOSTLY_CLOCK_AHEAD = 0.999  # event_at more than the clock skew after received_at
 
 
 class ExpectColumnValuesToBeInContractTypeList(gxe.ExpectColumnValuesToBeInTypeList):
@@ -148,26 +165,45 @@ def checks(table: str) -> list:
     keys = KEYS[table]
     out = []
     for column, _, _ in columns:
-        out.append(_tag(gxe.ExpectColumnToExist(column=column),
-                        f"{table}.{column}.exists", ERROR,
-                        "contract column present"))
+        out.append(
+            _tag(
+                gxe.ExpectColumnToExist(column=column),
+                f"{table}.{column}.exists",
+                ERROR,
+                "contract column present",
+            )
+        )
     for column, types, _ in columns:
-        out.append(_tag(ExpectColumnValuesToBeInContractTypeList(column=column, type_list=types),
-                        f"{table}.{column}.type", ERROR,
-                        f"contract type ({'/'.join(types)})"))
+        out.append(
+            _tag(
+                ExpectColumnValuesToBeInContractTypeList(column=column, type_list=types),
+                f"{table}.{column}.type",
+                ERROR,
+                f"contract type ({'/'.join(types)})",
+            )
+        )
     for column, _, nullable in columns:
         if nullable:
             continue
         is_key = column in keys
-        out.append(_tag(gxe.ExpectColumnValuesToNotBeNull(column=column),
-                        f"{table}.{column}.not_null", ERROR if is_key else WARN,
-                        "row key not null" if is_key else
-                        "not null (null rows are quarantined)"))
+        out.append(
+            _tag(
+                gxe.ExpectColumnValuesToNotBeNull(column=column),
+                f"{table}.{column}.not_null",
+                ERROR if is_key else WARN,
+                "row key not null" if is_key else "not null (null rows are quarantined)",
+            )
+        )
     for (t, column), allowed in ALLOWED.items():
         if t == table:
-            out.append(_tag(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=allowed),
-                            f"{table}.{column}.allowed_values", WARN,
-                            f"one of {', '.join(allowed)} (nulls allowed where nullable)"))
+            out.append(
+                _tag(
+                    gxe.ExpectColumnValuesToBeInSet(column=column, value_set=allowed),
+                    f"{table}.{column}.allowed_values",
+                    WARN,
+                    f"one of {', '.join(allowed)} (nulls allowed where nullable)",
+                )
+            )
     out.extend(_table_rules(table))
     return out
 
@@ -184,71 +220,123 @@ def _table_rules(table: str) -> list:
     skew = CLOCK_SKEW_MINUTES
     if table == "users":
         return [
-            _unique("users", ["user_id", "updated_at"],
-                    "one snapshot per user and updated_at (R9: ties are conflicting versions)"),
+            _unique(
+                "users",
+                ["user_id", "updated_at"],
+                "one snapshot per user and updated_at (R9: ties are conflicting versions)",
+            ),
         ]
     if table == "events":
         return [
-            _tag(gxe.ExpectColumnValuesToBeUnique(column="event_id",
-                                                  mostly=MOSTLY_EVENT_RETRIES),
-                 "events.event_id.unique", WARN,
-                 "retried deliveries (duplicate event_id) are deduplicated (R3)"),
-            _tag(gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                     column_A="received_at", column_B=SKEWED_EVENT_AT, or_equal=True,
-                     mostly=MOSTLY_CLOCK_AHEAD),
-                 "events.received_at.not_before_event_at", WARN,
-                 f"received_at >= event_at - {skew} minutes clock skew; "
-                 "later event_at is quarantined as event_at_in_future (R2)"),
+            _tag(
+                gxe.ExpectColumnValuesToBeUnique(column="event_id", mostly=MOSTLY_EVENT_RETRIES),
+                "events.event_id.unique",
+                WARN,
+                "retried deliveries (duplicate event_id) are deduplicated (R3)",
+            ),
+            _tag(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="received_at",
+                    column_B=SKEWED_EVENT_AT,
+                    or_equal=True,
+                    mostly=MOSTLY_CLOCK_AHEAD,
+                ),
+                "events.received_at.not_before_event_at",
+                WARN,
+                f"received_at >= event_at - {skew} minutes clock skew; "
+                "later event_at is quarantined as event_at_in_future (R2)",
+            ),
         ]
     if table == "orders":
         return [
-            _tag(gxe.ExpectColumnValuesToBeBetween(column="gross_amount", min_value=0),
-                 "orders.gross_amount.non_negative", WARN, "gross_amount >= 0"),
-            _tag(gxe.ExpectColumnValuesToBeBetween(column="discount_amount", min_value=0),
-                 "orders.discount_amount.non_negative", WARN, "discount_amount >= 0"),
-            _tag(gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                     column_A="gross_amount", column_B="discount_amount", or_equal=True),
-                 "orders.discount_amount.at_most_gross", WARN,
-                 "discount_amount <= gross_amount"),
-            _unique("orders", ["order_id", "updated_at"],
-                    "one version per order and updated_at (R9: ties are conflicting versions)"),
+            _tag(
+                gxe.ExpectColumnValuesToBeBetween(column="gross_amount", min_value=0),
+                "orders.gross_amount.non_negative",
+                WARN,
+                "gross_amount >= 0",
+            ),
+            _tag(
+                gxe.ExpectColumnValuesToBeBetween(column="discount_amount", min_value=0),
+                "orders.discount_amount.non_negative",
+                WARN,
+                "discount_amount >= 0",
+            ),
+            _tag(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="gross_amount", column_B="discount_amount", or_equal=True
+                ),
+                "orders.discount_amount.at_most_gross",
+                WARN,
+                "discount_amount <= gross_amount",
+            ),
+            _unique(
+                "orders",
+                ["order_id", "updated_at"],
+                "one version per order and updated_at (R9: ties are conflicting versions)",
+            ),
         ]
     if table == "campaigns":
         return [
             _unique("campaigns", ["campaign_id"], "campaign_id unique"),
-            _tag(gxe.ExpectColumnValuesToBeBetween(column="attribution_window_days",
-                                                   min_value=1),
-                 "campaigns.attribution_window_days.at_least_1", WARN,
-                 "attribution_window_days >= 1"),
-            _tag(gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ends_at",
-                                                             column_B="starts_at"),
-                 "campaigns.ends_at.after_starts_at", WARN, "ends_at > starts_at"),
+            _tag(
+                gxe.ExpectColumnValuesToBeBetween(column="attribution_window_days", min_value=1),
+                "campaigns.attribution_window_days.at_least_1",
+                WARN,
+                "attribution_window_days >= 1",
+            ),
+            _tag(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="ends_at", column_B="starts_at"
+                ),
+                "campaigns.ends_at.after_starts_at",
+                WARN,
+                "ends_at > starts_at",
+            ),
         ]
     if table == "campaign_variants":
         return [
-            _unique("campaign_variants", ["campaign_id", "variant_id"],
-                    "variant_id unique within the campaign"),
-            _tag(gxe.ExpectColumnValuesToBeBetween(column="allocation_share",
-                                                   min_value=0, max_value=1),
-                 "campaign_variants.allocation_share.in_0_1", WARN,
-                 "allocation_share in [0, 1] (null = equal split)"),
-            _tag(gxe.ExpectColumnValuesToBeNull(column="channel",
-                                                row_condition=Column("is_control") == True),  # noqa: E712
-                 "campaign_variants.channel.null_for_control", WARN,
-                 "channel is null for the control arm"),
+            _unique(
+                "campaign_variants",
+                ["campaign_id", "variant_id"],
+                "variant_id unique within the campaign",
+            ),
+            _tag(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="allocation_share", min_value=0, max_value=1
+                ),
+                "campaign_variants.allocation_share.in_0_1",
+                WARN,
+                "allocation_share in [0, 1] (null = equal split)",
+            ),
+            _tag(
+                gxe.ExpectColumnValuesToBeNull(
+                    column="channel",
+                    row_condition=Column("is_control") == True,  # noqa: E712
+                ),
+                "campaign_variants.channel.null_for_control",
+                WARN,
+                "channel is null for the control arm",
+            ),
         ]
     if table == "campaign_assignments":
         return [
-            _unique("campaign_assignments", ["campaign_id", "user_id"],
-                    "one assignment per campaign and user; later ones are quarantined (R42)"),
+            _unique(
+                "campaign_assignments",
+                ["campaign_id", "user_id"],
+                "one assignment per campaign and user; later ones are quarantined (R42)",
+            ),
         ]
     if table == "message_sends":
         return [
             _unique("message_sends", ["send_id"], "send_id unique"),
-            _tag(gxe.ExpectColumnValuesToBeNull(column="sent_at",
-                                                row_condition=Column("status") != "sent"),
-                 "message_sends.sent_at.null_unless_sent", WARN,
-                 "sent_at is null unless status = sent"),
+            _tag(
+                gxe.ExpectColumnValuesToBeNull(
+                    column="sent_at", row_condition=Column("status") != "sent"
+                ),
+                "message_sends.sent_at.null_unless_sent",
+                WARN,
+                "sent_at is null unless status = sent",
+            ),
         ]
     if table == "message_events":
         return [
@@ -259,8 +347,9 @@ def _table_rules(table: str) -> list:
 
 def suite(table: str) -> gx.ExpectationSuite:
     """A fresh expectation suite for one raw table."""
-    s = gx.ExpectationSuite(name=f"raw_{table}",
-                            meta={"contract": "spec/raw-contract.md", "table": table})
+    s = gx.ExpectationSuite(
+        name=f"raw_{table}", meta={"contract": "spec/raw-contract.md", "table": table}
+    )
     for expectation in checks(table):
         s.add_expectation(expectation)
     return s

@@ -29,6 +29,7 @@ Output (--out, default target/quality/):
 Exit code: 0 when no error-level expectation failed, 1 when one did, 2 on a usage
 error (unknown table, --dt partition not landed, no landing folder).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,9 +58,24 @@ from . import expectations as ex
 
 DEFAULT_OUT = "target/quality"
 SITE = "recall_gate"
-RESULT_FIELDS = ["table", "partition", "check", "expectation", "column", "severity",
-                 "success", "observed_value", "element_count", "unexpected_count",
-                 "unexpected_percent", "mostly", "rule", "examples", "exception", "docs"]
+RESULT_FIELDS = [
+    "table",
+    "partition",
+    "check",
+    "expectation",
+    "column",
+    "severity",
+    "success",
+    "observed_value",
+    "element_count",
+    "unexpected_count",
+    "unexpected_percent",
+    "mostly",
+    "rule",
+    "examples",
+    "exception",
+    "docs",
+]
 
 
 class UsageError(Exception):
@@ -96,8 +112,12 @@ def _pandas_type(arrow_type):
     if pa.types.is_boolean(arrow_type):
         return pd.BooleanDtype()
     if pa.types.is_integer(arrow_type):
-        return {8: pd.Int8Dtype(), 16: pd.Int16Dtype(), 32: pd.Int32Dtype(),
-                64: pd.Int64Dtype()}.get(arrow_type.bit_width)
+        return {
+            8: pd.Int8Dtype(),
+            16: pd.Int16Dtype(),
+            32: pd.Int32Dtype(),
+            64: pd.Int64Dtype(),
+        }.get(arrow_type.bit_width)
     return None
 
 
@@ -127,10 +147,14 @@ def partition_checks(day: str) -> list:
     received_at, raw-contract.md)."""
     start = dt.datetime.fromisoformat(day)
     end = start + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
-    return [ex._tag(gxe.ExpectColumnValuesToBeBetween(column="received_at",
-                                                      min_value=start, max_value=end),
-                    "events.received_at.in_partition_day", ex.WARN,
-                    "received_at falls on the partition's UTC day dt")]
+    return [
+        ex._tag(
+            gxe.ExpectColumnValuesToBeBetween(column="received_at", min_value=start, max_value=end),
+            "events.received_at.in_partition_day",
+            ex.WARN,
+            "received_at falls on the partition's UTC day dt",
+        )
+    ]
 
 
 # ------------------------------------------------------------------ state
@@ -143,8 +167,9 @@ def load_state(path: Path) -> dict:
     return {"events": {}, "tables": {}}
 
 
-def plan(raw: Path, state: dict, days: list[str], tables: list[str],
-         force: bool) -> tuple[list[tuple], list[str]]:
+def plan(
+    raw: Path, state: dict, days: list[str], tables: list[str], force: bool
+) -> tuple[list[tuple], list[str]]:
     """(table, partition or None, files, fingerprint) to validate, plus the
     tables that are absent."""
     todo, absent = [], []
@@ -153,8 +178,10 @@ def plan(raw: Path, state: dict, days: list[str], tables: list[str],
         if days:
             missing = [d for d in days if d not in parts]
             if missing:
-                raise UsageError(f"no events partition {', '.join('dt=' + d for d in missing)} "
-                                 f"under {raw / 'events'}")
+                raise UsageError(
+                    f"no events partition {', '.join('dt=' + d for d in missing)} "
+                    f"under {raw / 'events'}"
+                )
             chosen = days
         else:
             chosen = list(parts)
@@ -187,7 +214,7 @@ def _jsonable(value):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if hasattr(value, "item"):          # numpy scalars
+    if hasattr(value, "item"):  # numpy scalars
         try:
             return value.item()
         except (ValueError, TypeError):
@@ -209,13 +236,15 @@ def _exception(result) -> str | None:
     info = result.exception_info or {}
     if info.get("raised_exception"):
         return info.get("exception_message")
-    messages = [v.get("exception_message") for v in info.values()
-                if isinstance(v, dict) and v.get("raised_exception")]
+    messages = [
+        v.get("exception_message")
+        for v in info.values()
+        if isinstance(v, dict) and v.get("raised_exception")
+    ]
     return "; ".join(m for m in messages if m) or None
 
 
-def records(table: str, partition: str | None, validation: Any,
-            docs: str | None) -> list[dict]:
+def records(table: str, partition: str | None, validation: Any, docs: str | None) -> list[dict]:
     """One result record (RESULT_FIELDS) per expectation of a GE validation result."""
     out = []
     for r in validation.results:
@@ -226,35 +255,51 @@ def records(table: str, partition: str | None, validation: Any,
         if column and ex.SKEWED_EVENT_AT in column:
             column = column.replace(ex.SKEWED_EVENT_AT, "event_at")
         exception = _exception(r)
-        out.append({
-            "table": table,
-            "partition": partition,
-            "check": meta.get("check", cfg.type),
-            "expectation": cfg.type,
-            "column": column,
-            "severity": (meta.get("severity")
-                         or ex.FROM_GX_SEVERITY.get(str(cfg.severity.value), "error")),
-            "success": bool(r.success),
-            "observed_value": _jsonable(res.get("observed_value")),
-            "element_count": _jsonable(res.get("element_count")),
-            "unexpected_count": _jsonable(res.get("unexpected_count")),
-            "unexpected_percent": _jsonable(res.get("unexpected_percent")),
-            "mostly": cfg.kwargs.get("mostly"),
-            "rule": meta.get("rule"),
-            "examples": _jsonable((res.get("partial_unexpected_list") or [])[:5]),
-            "exception": exception,
-            "docs": docs,
-        })
+        out.append(
+            {
+                "table": table,
+                "partition": partition,
+                "check": meta.get("check", cfg.type),
+                "expectation": cfg.type,
+                "column": column,
+                "severity": (
+                    meta.get("severity")
+                    or ex.FROM_GX_SEVERITY.get(str(cfg.severity.value), "error")
+                ),
+                "success": bool(r.success),
+                "observed_value": _jsonable(res.get("observed_value")),
+                "element_count": _jsonable(res.get("element_count")),
+                "unexpected_count": _jsonable(res.get("unexpected_count")),
+                "unexpected_percent": _jsonable(res.get("unexpected_percent")),
+                "mostly": cfg.kwargs.get("mostly"),
+                "rule": meta.get("rule"),
+                "examples": _jsonable((res.get("partial_unexpected_list") or [])[:5]),
+                "exception": exception,
+                "docs": docs,
+            }
+        )
     return out
 
 
 def absent_record(table: str, raw: Path) -> dict:
-    return {"table": table, "partition": None, "check": f"{table}.present",
-            "expectation": "table_present", "column": None, "severity": ex.ERROR,
-            "success": False, "observed_value": f"no Parquet files under {raw / table}",
-            "element_count": 0, "unexpected_count": None, "unexpected_percent": None,
-            "mostly": None, "rule": "every raw table is landed", "examples": [],
-            "exception": None, "docs": None}
+    return {
+        "table": table,
+        "partition": None,
+        "check": f"{table}.present",
+        "expectation": "table_present",
+        "column": None,
+        "severity": ex.ERROR,
+        "success": False,
+        "observed_value": f"no Parquet files under {raw / table}",
+        "element_count": 0,
+        "unexpected_count": None,
+        "unexpected_percent": None,
+        "mostly": None,
+        "rule": "every raw table is landed",
+        "examples": [],
+        "exception": None,
+        "docs": None,
+    }
 
 
 # ------------------------------------------------------------------ data docs
@@ -306,45 +351,73 @@ def make_offline(docs: Path) -> None:
 def write_index(out: Path, run: dict, recs: list[dict]) -> None:
     failed = [r for r in recs if not r["success"]]
     rows = []
-    for r in sorted(failed, key=lambda r: (r["severity"] != "error", r["table"],
-                                           r["partition"] or "", r["check"])):
-        link = (f'<a href="{html.escape(r["docs"])}">page</a>' if r["docs"] else "")
-        rows.append("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
-            r["severity"], r["table"], r["partition"] or "", r["check"], r["column"] or "",
-            r["unexpected_count"] if r["unexpected_count"] is not None else r["observed_value"],
-            r["exception"] or "")) + f"<td>{link}</td></tr>")
+    for r in sorted(
+        failed,
+        key=lambda r: (r["severity"] != "error", r["table"], r["partition"] or "", r["check"]),
+    ):
+        link = f'<a href="{html.escape(r["docs"])}">page</a>' if r["docs"] else ""
+        rows.append(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(v))}</td>"
+                for v in (
+                    r["severity"],
+                    r["table"],
+                    r["partition"] or "",
+                    r["check"],
+                    r["column"] or "",
+                    r["unexpected_count"]
+                    if r["unexpected_count"] is not None
+                    else r["observed_value"],
+                    r["exception"] or "",
+                )
+            )
+            + f"<td>{link}</td></tr>"
+        )
     pages = sorted({(r["table"], r["partition"] or "", r["docs"]) for r in recs if r["docs"]})
     page_items = "".join(
         f'<li><a href="{html.escape(d)}">{html.escape(t)} {html.escape(p)}</a></li>'
-        for t, p, d in pages)
-    body = (f"<h1>Landing gate</h1><p>Run {html.escape(run['run_id'])} on "
-            f"{html.escape(run['raw_dir'])}: {len(recs)} expectations, {len(failed)} failed "
-            f"({sum(r['severity'] == 'error' for r in failed)} error).</p>"
-            "<h2>Failed expectations</h2><table><tr><th>severity</th><th>table</th>"
-            "<th>partition</th><th>check</th><th>column</th><th>unexpected / observed</th>"
-            "<th>exception</th><th>docs</th></tr>" + "".join(rows) + "</table>"
-            f"<h2>Data Docs of this run</h2><ul>{page_items}</ul>"
-            '<p><a href="docs/index.html">All Data Docs pages</a> · '
-            '<a href="results.json">results.json</a></p>')
+        for t, p, d in pages
+    )
+    body = (
+        f"<h1>Landing gate</h1><p>Run {html.escape(run['run_id'])} on "
+        f"{html.escape(run['raw_dir'])}: {len(recs)} expectations, {len(failed)} failed "
+        f"({sum(r['severity'] == 'error' for r in failed)} error).</p>"
+        "<h2>Failed expectations</h2><table><tr><th>severity</th><th>table</th>"
+        "<th>partition</th><th>check</th><th>column</th><th>unexpected / observed</th>"
+        "<th>exception</th><th>docs</th></tr>" + "".join(rows) + "</table>"
+        f"<h2>Data Docs of this run</h2><ul>{page_items}</ul>"
+        '<p><a href="docs/index.html">All Data Docs pages</a> · '
+        '<a href="results.json">results.json</a></p>'
+    )
     _write_page(out / "index.html", "Landing gate", body)
     # GE's own index page is filled in by JavaScript from a CDN; replace it by a
     # static list of every validation page in the site.
     docs = out / "docs"
     if docs.is_dir():
-        pages = sorted((p.relative_to(docs) for p in (docs / "validations").rglob("*.html")),
-                       reverse=True)
-        items = "".join(f'<li><a href="{html.escape(p.as_posix())}">'
-                        f'{html.escape(p.parts[1])} {html.escape(p.parts[2])}</a></li>'
-                        for p in pages if len(p.parts) >= 4)
-        _write_page(docs / "index.html", "Landing gate Data Docs",
-                    f"<h1>Landing gate Data Docs</h1><p>Validation pages, newest run first."
-                    f'</p><ul>{items}</ul><p><a href="../index.html">Latest run</a></p>')
+        pages = sorted(
+            (p.relative_to(docs) for p in (docs / "validations").rglob("*.html")), reverse=True
+        )
+        items = "".join(
+            f'<li><a href="{html.escape(p.as_posix())}">'
+            f"{html.escape(p.parts[1])} {html.escape(p.parts[2])}</a></li>"
+            for p in pages
+            if len(p.parts) >= 4
+        )
+        _write_page(
+            docs / "index.html",
+            "Landing gate Data Docs",
+            f"<h1>Landing gate Data Docs</h1><p>Validation pages, newest run first."
+            f'</p><ul>{items}</ul><p><a href="../index.html">Latest run</a></p>',
+        )
 
 
 def _write_page(path: Path, title: str, body: str) -> None:
     path.write_text(
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"<style>{_OFFLINE_CSS}</style></head><body>{body}</body></html>", encoding="utf-8")
+        f"<style>{_OFFLINE_CSS}</style></head><body>{body}</body></html>",
+        encoding="utf-8",
+    )
 
 
 # ------------------------------------------------------------------ the run
@@ -353,19 +426,32 @@ def _context(docs: Path):
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     for name in list(context.get_config().data_docs_sites or {}):
         context.delete_data_docs_site(name)
-    context.add_data_docs_site(SITE, {
-        "class_name": "SiteBuilder",
-        "show_how_to_buttons": False,
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                          "base_directory": str(docs)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    })
+    context.add_data_docs_site(
+        SITE,
+        {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
     return context
 
 
-def _validate_batch(context, source, batch_definitions: dict, table: str,
-                    partition: str | None, files: list[Path], started: dt.datetime,
-                    run_id: str, log) -> list[dict]:
+def _validate_batch(
+    context,
+    source,
+    batch_definitions: dict,
+    table: str,
+    partition: str | None,
+    files: list[Path],
+    started: dt.datetime,
+    run_id: str,
+    log,
+) -> list[dict]:
     """Run one table's (or events partition's) checkpoint; one batch record per validation
     result, still holding GE's identifier and validation for the docs and the records."""
     t0 = time.perf_counter()
@@ -381,37 +467,58 @@ def _validate_batch(context, source, batch_definitions: dict, table: str,
         for e in partition_checks(partition):
             suite.add_expectation(e)
     suite = context.suites.add(suite)
-    definition = context.validation_definitions.add(gx.ValidationDefinition(
-        name=name, data=batch_definitions[table], suite=suite))
-    checkpoint = context.checkpoints.add(gx.Checkpoint(
-        name=f"gate__{name}", validation_definitions=[definition], actions=[],
-        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20}))
-    result = checkpoint.run(batch_parameters={"dataframe": df},
-                            run_id=RunIdentifier(run_name=f"gate-{run_id}", run_time=started))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=batch_definitions[table], suite=suite)
+    )
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=f"gate__{name}",
+            validation_definitions=[definition],
+            actions=[],
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
+        )
+    )
+    result = checkpoint.run(
+        batch_parameters={"dataframe": df},
+        run_id=RunIdentifier(run_name=f"gate-{run_id}", run_time=started),
+    )
     t2 = time.perf_counter()
     rows = len(df)
     del df
-    log(f"gate: {table}{' dt=' + partition if partition else ''}: {rows} rows, "
+    log(
+        f"gate: {table}{' dt=' + partition if partition else ''}: {rows} rows, "
         f"load {t1 - t0:.1f}s, validate {t2 - t1:.1f}s, "
-        f"{'ok' if result.success else 'FAILED'}")
-    return [{"table": table, "partition": partition, "rows": rows, "files": len(files),
-             "load_seconds": round(t1 - t0, 3), "validate_seconds": round(t2 - t1, 3),
-             "_identifier": identifier, "_validation": validation}
-            for identifier, validation in result.run_results.items()]
+        f"{'ok' if result.success else 'FAILED'}"
+    )
+    return [
+        {
+            "table": table,
+            "partition": partition,
+            "rows": rows,
+            "files": len(files),
+            "load_seconds": round(t1 - t0, 3),
+            "validate_seconds": round(t2 - t1, 3),
+            "_identifier": identifier,
+            "_validation": validation,
+        }
+        for identifier, validation in result.run_results.items()
+    ]
 
 
 def _docs_link(context, identifier, out: Path) -> str | None:
     """The Data Docs page of one validation, relative to out."""
-    urls = context.get_docs_sites_urls(resource_identifier=identifier, site_name=SITE,
-                                       only_if_exists=False)
+    urls = context.get_docs_sites_urls(
+        resource_identifier=identifier, site_name=SITE, only_if_exists=False
+    )
     if not (urls and urls[0].get("site_url")):
         return None
     page = Path(urllib.parse.unquote(urllib.parse.urlparse(urls[0]["site_url"]).path))
     return os.path.relpath(page, out)
 
 
-def _validate_all(todo: list, out: Path, started: dt.datetime, run_id: str,
-                  log) -> tuple[list[dict], list[dict], list[tuple], float]:
+def _validate_all(
+    todo: list, out: Path, started: dt.datetime, run_id: str, log
+) -> tuple[list[dict], list[dict], list[tuple], float]:
     """Validate every planned batch, build the Data Docs; (batches, records, validated
     (table, partition, fingerprint), seconds spent on the docs)."""
     docs = out / "docs"
@@ -420,8 +527,9 @@ def _validate_all(todo: list, out: Path, started: dt.datetime, run_id: str,
     batch_definitions: dict = {}
     batches, validated = [], []
     for table, partition, files, fp in todo:
-        batches += _validate_batch(context, source, batch_definitions, table, partition, files,
-                                   started, run_id, log)
+        batches += _validate_batch(
+            context, source, batch_definitions, table, partition, files, started, run_id, log
+        )
         validated.append((table, partition, fp))
     t3 = time.perf_counter()
     # No GE index: building it deletes the pages of earlier runs (the ephemeral
@@ -439,8 +547,14 @@ def _validate_all(todo: list, out: Path, started: dt.datetime, run_id: str,
     return batches, recs, validated, docs_seconds
 
 
-def run(raw: Path, out: Path, days: list[str], tables: list[str], force: bool,
-        log: Callable[[str], None] = print) -> tuple[int, dict]:
+def run(
+    raw: Path,
+    out: Path,
+    days: list[str],
+    tables: list[str],
+    force: bool,
+    log: Callable[[str], None] = print,
+) -> tuple[int, dict]:
     """Validate what is new (or everything with force) under raw; write results.json,
     index.html, the Data Docs and state.json to out. Returns (exit code, run summary)."""
     if not raw.is_dir():
@@ -454,8 +568,9 @@ def run(raw: Path, out: Path, days: list[str], tables: list[str], force: bool,
     recs = [absent_record(t, raw) for t in absent]
     batches, validated, docs_seconds = [], [], 0.0
     if todo:
-        batches, validated_recs, validated, docs_seconds = _validate_all(todo, out, started,
-                                                                         run_id, log)
+        batches, validated_recs, validated, docs_seconds = _validate_all(
+            todo, out, started, run_id, log
+        )
         recs.extend(validated_recs)
     else:
         log("gate: nothing new to validate")
@@ -478,8 +593,9 @@ def run(raw: Path, out: Path, days: list[str], tables: list[str], force: bool,
         "failed_errors": len(failed_errors),
         "success": not failed_errors,
     }
-    (out / "results.json").write_text(json.dumps({"run": summary, "results": recs}, indent=1,
-                                                 default=str))
+    (out / "results.json").write_text(
+        json.dumps({"run": summary, "results": recs}, indent=1, default=str)
+    )
     state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
     write_index(out, summary, recs)
     return (1 if failed_errors else 0), summary
@@ -488,15 +604,24 @@ def run(raw: Path, out: Path, days: list[str], tables: list[str], force: bool,
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         prog="python -m recall.quality.gate",
-        description="Validate newly landed raw data against the raw contract.")
-    p.add_argument("--raw-dir", default=os.environ.get("RECALL_RAW_DIR", "data/raw"),
-                   help="landing root (default: $RECALL_RAW_DIR or data/raw)")
+        description="Validate newly landed raw data against the raw contract.",
+    )
+    p.add_argument(
+        "--raw-dir",
+        default=os.environ.get("RECALL_RAW_DIR", "data/raw"),
+        help="landing root (default: $RECALL_RAW_DIR or data/raw)",
+    )
     p.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
-    p.add_argument("--dt", action="append", default=[], metavar="YYYY-MM-DD",
-                   help="events partition to validate (repeatable); "
-                        "default: those not validated yet")
-    p.add_argument("--tables", default=",".join(ex.TABLES),
-                   help="comma list of tables (default: all eight)")
+    p.add_argument(
+        "--dt",
+        action="append",
+        default=[],
+        metavar="YYYY-MM-DD",
+        help="events partition to validate (repeatable); default: those not validated yet",
+    )
+    p.add_argument(
+        "--tables", default=",".join(ex.TABLES), help="comma list of tables (default: all eight)"
+    )
     p.add_argument("--all", action="store_true", help="validate everything again")
     p.add_argument("--quiet", action="store_true")
     a = p.parse_args(argv)
@@ -511,13 +636,16 @@ def main(argv: list[str] | None = None) -> int:
             p.error(f"--dt {d!r} is not a date YYYY-MM-DD")
     log = (lambda *_: None) if a.quiet else (lambda m: print(m, file=sys.stderr))
     try:
-        code, summary = run(Path(a.raw_dir).resolve(), Path(a.out).resolve(), a.dt, tables,
-                            a.all, log)
+        code, summary = run(
+            Path(a.raw_dir).resolve(), Path(a.out).resolve(), a.dt, tables, a.all, log
+        )
     except UsageError as e:
         print(f"gate: {e}", file=sys.stderr)
         return 2
-    log(f"gate: {summary['expectations']} expectations, {summary['failed']} failed "
-        f"({summary['failed_errors']} error); results in {Path(a.out) / 'results.json'}")
+    log(
+        f"gate: {summary['expectations']} expectations, {summary['failed']} failed "
+        f"({summary['failed_errors']} error); results in {Path(a.out) / 'results.json'}"
+    )
     return code
 
 

@@ -1,5 +1,6 @@
 """Shared fixtures: generate a demo landing folder once, build the warehouse
 on it once, and run dbt against other landing folders when a test needs to."""
+
 from __future__ import annotations
 
 import json
@@ -24,10 +25,24 @@ DEMO = dict(users=3000, days=75, seed=11)
 def generate(out: Path, users: int, days: int, seed: int, *extra: str) -> dict:
     """Run the generator CLI and return the planted truth it wrote."""
     subprocess.run(
-        [sys.executable, "-m", "recall.generator", "--out", str(out),
-         "--users", str(users), "--days", str(days), "--seed", str(seed),
-         "--quiet", *extra],
-        cwd=ROOT, check=True)
+        [
+            sys.executable,
+            "-m",
+            "recall.generator",
+            "--out",
+            str(out),
+            "--users",
+            str(users),
+            "--days",
+            str(days),
+            "--seed",
+            str(seed),
+            "--quiet",
+            *extra,
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     return json.loads((out / "_truth.json").read_text())
 
 
@@ -42,9 +57,14 @@ def _inside(path: Path, folder: Path) -> str:
     return str(Path(path).resolve()) if rel.startswith("..") else rel
 
 
-def run_dbt(args: list[str], raw_dir: Path, db_path: Path, work: Path,
-            check: bool = True, project: Path = ROOT
-            ) -> subprocess.CompletedProcess:
+def run_dbt(
+    args: list[str],
+    raw_dir: Path,
+    db_path: Path,
+    work: Path,
+    check: bool = True,
+    project: Path = ROOT,
+) -> subprocess.CompletedProcess:
     """Run dbt in the project with its own landing root, warehouse file and
     target folder; on failure with check=True, show dbt's output.
 
@@ -69,16 +89,27 @@ def run_dbt(args: list[str], raw_dir: Path, db_path: Path, work: Path,
         parse.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(earlier, parse)
     proc = subprocess.run(
-        [str(DBT), *args, "--project-dir", str(project),
-         "--profiles-dir", str(project / "profiles"),
-         "--target-path", str(work / "target"),
-         "--log-path", str(work / "logs")],
-        cwd=work, env=env, capture_output=True, text=True)
+        [
+            str(DBT),
+            *args,
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project / "profiles"),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+        ],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if parse.exists():
         _PARSES.setdefault((str(project), raw_rel, db_rel), parse)
     if check and proc.returncode != 0:
-        pytest.fail(f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}"
-                    f"\n{proc.stderr[-2000:]}")
+        pytest.fail(f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
     return proc
 
 
@@ -106,6 +137,7 @@ GENERATOR_MODULE = "recall.generator"
 def _warehouse_helpers() -> tuple:
     from recall.benchmark import dbt_executable
     from recall.generator.generate import generate as generate_in_process
+
     return (run_dbt, generate, dbt_executable, generate_in_process)
 
 
@@ -128,11 +160,15 @@ def needs_warehouse(func, helpers: tuple | None = None, seen: set | None = None)
             return True
         for name in c.co_names:
             target = func.__globals__.get(name)
-            if any(target is h or any(getattr(m, name, None) is h for m in modules)
-                   for h in helpers):
+            if any(
+                target is h or any(getattr(m, name, None) is h for m in modules) for h in helpers
+            ):
                 return True
-            if callable(target) and getattr(target, "__module__", None) == func.__module__ \
-                    and needs_warehouse(target, helpers, seen):
+            if (
+                callable(target)
+                and getattr(target, "__module__", None) == func.__module__
+                and needs_warehouse(target, helpers, seen)
+            ):
                 return True
     return False
 
@@ -149,12 +185,16 @@ def _needs_mark(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    missing = [item.nodeid for item in items
-               if item.get_closest_marker("warehouse") is None and _needs_mark(item)]
+    missing = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("warehouse") is None and _needs_mark(item)
+    ]
     if missing:
         raise pytest.UsageError(
             "these tests run dbt or the generator but are not marked "
-            "@pytest.mark.warehouse:\n  " + "\n  ".join(missing))
+            "@pytest.mark.warehouse:\n  " + "\n  ".join(missing)
+        )
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """Pure parts of recall.benchmark, on hand-worked inputs (no dbt, no generator)."""
+
 import datetime as dt
 import json
 import os
@@ -21,10 +22,18 @@ def _t(seconds):
 
 
 def _node(uid, spans, execution_time, status="success", thread="Thread-1 (worker)"):
-    return {"status": status, "unique_id": uid, "execution_time": execution_time,
-            "thread_id": thread, "message": "OK", "adapter_response": {},
-            "timing": [{"name": n, "started_at": _t(s), "completed_at": _t(e)}
-                       for n, (s, e) in zip(("compile", "execute"), spans, strict=True)]}
+    return {
+        "status": status,
+        "unique_id": uid,
+        "execution_time": execution_time,
+        "thread_id": thread,
+        "message": "OK",
+        "adapter_response": {},
+        "timing": [
+            {"name": n, "started_at": _t(s), "completed_at": _t(e)}
+            for n, (s, e) in zip(("compile", "execute"), spans, strict=True)
+        ],
+    }
 
 
 # Seconds after T0. Spans [0,1], [1,3], [2,4] merge to [0,4] (4 s); [5,9] and [9,9.5] merge to
@@ -36,13 +45,26 @@ RUN_RESULTS = {
     "results": [
         _node("operation.recall.recall-on-run-start-0", [(0, 0.5), (0.5, 1)], 1.0, thread="main"),
         _node("seed.recall.channel_costs", [(1, 1.2), (1.2, 3)], 2.0),
-        _node("model.recall.stg_tracking__events", [(2, 2.5), (2.5, 4)], 2.0,
-              thread="Thread-2 (worker)"),
+        _node(
+            "model.recall.stg_tracking__events",
+            [(2, 2.5), (2.5, 4)],
+            2.0,
+            thread="Thread-2 (worker)",
+        ),
         _node("model.recall.fct_user_days", [(5, 6), (6, 9)], 4.0),
-        _node("test.recall.not_null_dim_users_user_id.abc123", [(9, 9.1), (9.1, 9.5)], 0.5,
-              status="pass"),
-        {"status": "fail", "unique_id": "test.recall.unique_dim_users_user_id.def456",
-         "execution_time": 0.0, "timing": [], "message": "Got 2 results"},
+        _node(
+            "test.recall.not_null_dim_users_user_id.abc123",
+            [(9, 9.1), (9.1, 9.5)],
+            0.5,
+            status="pass",
+        ),
+        {
+            "status": "fail",
+            "unique_id": "test.recall.unique_dim_users_user_id.def456",
+            "execution_time": 0.0,
+            "timing": [],
+            "message": "Got 2 results",
+        },
     ],
 }
 
@@ -56,13 +78,20 @@ def test_union_seconds_merges_overlaps_and_touching_spans():
 def test_parse_run_results_per_node_groups_and_startup():
     p = B.parse_run_results(RUN_RESULTS, wall_s=12.0)
     times = {n["name"]: n["execution_time_s"] for n in p["nodes"]}
-    assert times == {"recall-on-run-start-0": 1.0, "channel_costs": 2.0,
-                     "stg_tracking__events": 2.0, "fct_user_days": 4.0,
-                     "not_null_dim_users_user_id": 0.5, "unique_dim_users_user_id": 0.0}
-    assert p["groups"] == {"hooks": {"count": 1, "seconds": 1.0},
-                           "seeds": {"count": 1, "seconds": 2.0},
-                           "models": {"count": 2, "seconds": 6.0},
-                           "tests": {"count": 2, "seconds": 0.5}}
+    assert times == {
+        "recall-on-run-start-0": 1.0,
+        "channel_costs": 2.0,
+        "stg_tracking__events": 2.0,
+        "fct_user_days": 4.0,
+        "not_null_dim_users_user_id": 0.5,
+        "unique_dim_users_user_id": 0.0,
+    }
+    assert p["groups"] == {
+        "hooks": {"count": 1, "seconds": 1.0},
+        "seeds": {"count": 1, "seconds": 2.0},
+        "models": {"count": 2, "seconds": 6.0},
+        "tests": {"count": 2, "seconds": 0.5},
+    }
     assert p["nodes_sum_s"] == pytest.approx(9.5)
     assert p["nodes_covered_s"] == pytest.approx(8.5)
     assert p["startup_s"] == pytest.approx(3.5)
@@ -83,9 +112,17 @@ def test_breakdown_lists_startup_groups_and_top_models():
 
 
 def _summary(**kw):
-    s = {"users": 100000, "days": 180, "raw_events": 5716038, "full_build_s": 60.0,
-         "incremental_s": 5.0, "floor_s": 15.0, "build_over_floor": 4.0,
-         "incremental_over_full": 5.0 / 60.0, "peak_memory_gb": 2.5}
+    s = {
+        "users": 100000,
+        "days": 180,
+        "raw_events": 5716038,
+        "full_build_s": 60.0,
+        "incremental_s": 5.0,
+        "floor_s": 15.0,
+        "build_over_floor": 4.0,
+        "incremental_over_full": 5.0 / 60.0,
+        "peak_memory_gb": 2.5,
+    }
     s.update(kw)
     return s
 
@@ -93,21 +130,33 @@ def _summary(**kw):
 def test_targets_pass_fail_and_boundaries():
     res = {c["metric"]: c["result"] for c in B.evaluate_targets(_summary())}
     assert res == {"build ÷ floor": "FAIL", "incremental ÷ full": "pass", "peak memory GB": "pass"}
-    res = {c["metric"]: c["result"] for c in B.evaluate_targets(
-        _summary(build_over_floor=3.0, incremental_over_full=0.10, peak_memory_gb=6.0))}
+    res = {
+        c["metric"]: c["result"]
+        for c in B.evaluate_targets(
+            _summary(build_over_floor=3.0, incremental_over_full=0.10, peak_memory_gb=6.0)
+        )
+    }
     assert res == {"build ÷ floor": "pass", "incremental ÷ full": "pass", "peak memory GB": "FAIL"}
-    res = {c["metric"]: c["result"] for c in B.evaluate_targets(
-        _summary(build_over_floor=None, incremental_over_full=None, peak_memory_gb=None))}
+    res = {
+        c["metric"]: c["result"]
+        for c in B.evaluate_targets(
+            _summary(build_over_floor=None, incremental_over_full=None, peak_memory_gb=None)
+        )
+    }
     assert set(res.values()) == {"n/a"}
 
 
 def test_summary_table_formatting():
     lines = B.format_summary_table(_summary()).splitlines()
-    assert lines[0] == ("| users | days | raw events | full build s | incremental s | floor s "
-                        "| build ÷ floor | incremental ÷ full | peak memory GB |")
+    assert lines[0] == (
+        "| users | days | raw events | full build s | incremental s | floor s "
+        "| build ÷ floor | incremental ÷ full | peak memory GB |"
+    )
     assert lines[1] == "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    assert lines[2] == ("| 100,000 | 180 | 5,716,038 | 60.0 | 5.0 | 15.0 | 4.00 (≤ 3: FAIL) "
-                        "| 0.083 (≤ 0.1: pass) | 2.50 (< 6: pass) |")
+    assert lines[2] == (
+        "| 100,000 | 180 | 5,716,038 | 60.0 | 5.0 | 15.0 | 4.00 (≤ 3: FAIL) "
+        "| 0.083 (≤ 0.1: pass) | 2.50 (< 6: pass) |"
+    )
     row = B.format_summary_table(_summary(incremental_s=None, incremental_over_full=None))
     assert "| n/a | 15.0 |" in row and "n/a (≤ 0.1: n/a)" in row
     t = B.format_targets(_summary())
@@ -126,8 +175,19 @@ def test_hist_land_through_and_params_match(tmp_path):
         (tmp_path / "events" / d).mkdir(parents=True)
     assert B.last_landing_day(tmp_path) == "2026-01-30"
     assert B.hist_land_through("2026-01-01", 30, "2026-01-30") == "2026-01-29"
-    (tmp_path / "_truth.json").write_text(json.dumps(
-        {"params": {"users": 10, "days": 30, "seed": 42, "land_through": None, "defects": ["x"]}}))
+    (tmp_path / "_truth.json").write_text(
+        json.dumps(
+            {
+                "params": {
+                    "users": 10,
+                    "days": 30,
+                    "seed": 42,
+                    "land_through": None,
+                    "defects": ["x"],
+                }
+            }
+        )
+    )
     params = B.truth_params(tmp_path)
     assert B.params_match(params, {"users": 10, "days": 30, "seed": 42, "land_through": None})
     assert not B.params_match(params, {"users": 10, "days": 30, "seed": 7, "land_through": None})
@@ -164,14 +224,26 @@ ROWS = [
 
 
 def _landing(root: Path):
-    schema = pa.schema([("event_id", pa.string()), ("event_name", pa.string()),
-                        ("user_id", pa.string()), ("event_at", pa.timestamp("us")),
-                        ("received_at", pa.timestamp("us"))])
+    schema = pa.schema(
+        [
+            ("event_id", pa.string()),
+            ("event_name", pa.string()),
+            ("user_id", pa.string()),
+            ("event_at", pa.timestamp("us")),
+            ("received_at", pa.timestamp("us")),
+        ]
+    )
     by_dt = {}
     for eid, uid, ev, rc in ROWS:
         by_dt.setdefault(rc[:10], []).append(
-            {"event_id": eid, "event_name": "app_open", "user_id": uid,
-             "event_at": _ts(ev), "received_at": _ts(rc)})
+            {
+                "event_id": eid,
+                "event_name": "app_open",
+                "user_id": uid,
+                "event_at": _ts(ev),
+                "received_at": _ts(rc),
+            }
+        )
     for day, rows in by_dt.items():
         d = root / "events" / f"dt={day}"
         d.mkdir(parents=True)
@@ -185,21 +257,35 @@ def test_floor_sql_dedups_by_earliest_copy_and_drops_anonymous(tmp_path):
     out = B.run_floor(tmp_path / "raw", db, threads=1, memory_limit="1GB")
     assert out["user_days"] == 5 and out["events"] == 6 and out["seconds"] >= 0
     con = duckdb.connect(str(db), read_only=True)
-    got = con.execute("select user_id, cast(event_date as varchar), events from user_days "
-                      "order by 1, 2").fetchall()
+    got = con.execute(
+        "select user_id, cast(event_date as varchar), events from user_days order by 1, 2"
+    ).fetchall()
     con.close()
-    assert got == [("u1", "2026-01-01", 2), ("u1", "2026-01-02", 1), ("u2", "2026-01-01", 1),
-                   ("u2", "2026-01-02", 1), ("u3", "2026-01-02", 1)]
+    assert got == [
+        ("u1", "2026-01-01", 2),
+        ("u1", "2026-01-02", 1),
+        ("u2", "2026-01-01", 1),
+        ("u2", "2026-01-02", 1),
+        ("u3", "2026-01-02", 1),
+    ]
 
 
 def test_floor_worker_in_subprocess_reports_own_rss(tmp_path):
     _landing(tmp_path / "raw")
     r = B.run_measured(
-        [sys.executable, "-c",
-         "import sys; from recall.benchmark import floor_worker_main; "
-         "floor_worker_main(sys.argv[1:])",
-         str(tmp_path / "raw"), str(tmp_path / "f.duckdb"), "1", "1GB"],
-        cwd=B.REPO, log_path=tmp_path / "out.txt")
+        [
+            sys.executable,
+            "-c",
+            "import sys; from recall.benchmark import floor_worker_main; "
+            "floor_worker_main(sys.argv[1:])",
+            str(tmp_path / "raw"),
+            str(tmp_path / "f.duckdb"),
+            "1",
+            "1GB",
+        ],
+        cwd=B.REPO,
+        log_path=tmp_path / "out.txt",
+    )
     assert r["returncode"] == 0 and r["peak_rss_kib"] > 1000 and r["wall_s"] > 0
     line = [ln for ln in (tmp_path / "out.txt").read_text().splitlines() if ln.startswith("{")][-1]
     assert json.loads(line)["user_days"] == 5
@@ -212,49 +298,78 @@ def test_startup_split_before_first_node_and_after_last():
     assert p["before_first_node_s"] == pytest.approx(3.0)
     assert p["after_last_node_s"] == pytest.approx(0.5)
     assert p["startup_s"] == pytest.approx(13.0 - 8.5)
-    assert "| … of which before the first node (start, parse, compile) | 3.0 | n/a |" in \
-        B.format_breakdown(p, None)
+    assert (
+        "| … of which before the first node (start, parse, compile) | 3.0 | n/a |"
+        in B.format_breakdown(p, None)
+    )
 
 
 def test_unit_tests_are_their_own_group():
-    rr = {"elapsed_time": 1.0, "results": [
-        _node("unit_test.recall.int_device_users.test_latest_wins", [(0, 0.2), (0.2, 0.5)], 0.5,
-              status="fail"),
-        _node("model.recall.int_device_users", [(0.5, 0.6), (0.6, 1.5)], 1.0)]}
+    rr = {
+        "elapsed_time": 1.0,
+        "results": [
+            _node(
+                "unit_test.recall.int_device_users.test_latest_wins",
+                [(0, 0.2), (0.2, 0.5)],
+                0.5,
+                status="fail",
+            ),
+            _node("model.recall.int_device_users", [(0.5, 0.6), (0.6, 1.5)], 1.0),
+        ],
+    }
     p = B.parse_run_results(rr, wall_s=2.0)
-    assert p["groups"] == {"unit tests": {"count": 1, "seconds": 0.5},
-                           "models": {"count": 1, "seconds": 1.0}}
+    assert p["groups"] == {
+        "unit tests": {"count": 1, "seconds": 0.5},
+        "models": {"count": 1, "seconds": 1.0},
+    }
     assert p["startup_s"] == pytest.approx(0.5)
     assert [n["name"] for n in p["problems"]] == ["int_device_users.test_latest_wins"]
     assert "| unit tests (Σ node time, n=1) | 0.5 | n/a |" in B.format_breakdown(p, None)
 
 
-@pytest.mark.warehouse   # dbt parses and lists the project (about a minute)
+@pytest.mark.warehouse  # dbt parses and lists the project (about a minute)
 def test_scheduled_load_flags_drop_exactly_the_unit_tests(tmp_path):
     # The benchmark times the scheduled load; make load and make pipeline run
     # the same command, and it leaves out the dbt unit tests and nothing else.
     makefile = (B.REPO / "Makefile").read_text()
     command = "$(BIN)/dbt build " + " ".join(B.PRODUCTION_BUILD_FLAGS)
     assert makefile.count(command) == 2, command
-    env = dict(os.environ, DBT_PROFILES_DIR=str(B.REPO / "profiles"),
-               RECALL_DB_PATH=str(tmp_path / "ls.duckdb"),
-               RECALL_RAW_DIR=str(tmp_path / "raw"))
+    env = dict(
+        os.environ,
+        DBT_PROFILES_DIR=str(B.REPO / "profiles"),
+        RECALL_DB_PATH=str(tmp_path / "ls.duckdb"),
+        RECALL_RAW_DIR=str(tmp_path / "raw"),
+    )
 
     def listed(*flags):
         out = subprocess.run(
-            [B.dbt_executable(), "ls", "--project-dir", str(B.REPO),
-             "--target-path", str(tmp_path / "target"), "--log-path",
-             str(tmp_path / "logs"), "--output", "json", "--output-keys",
-             "unique_id resource_type", *flags],
-            env=env, cwd=B.REPO, capture_output=True, text=True, check=True).stdout
-        rows = [json.loads(line) for line in out.splitlines()
-                if line.startswith("{")]
+            [
+                B.dbt_executable(),
+                "ls",
+                "--project-dir",
+                str(B.REPO),
+                "--target-path",
+                str(tmp_path / "target"),
+                "--log-path",
+                str(tmp_path / "logs"),
+                "--output",
+                "json",
+                "--output-keys",
+                "unique_id resource_type",
+                *flags,
+            ],
+            env=env,
+            cwd=B.REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
         return {r["unique_id"]: r["resource_type"] for r in rows}
 
     everything = listed()
     scheduled = listed(*B.PRODUCTION_BUILD_FLAGS)
-    dropped = {uid: kind for uid, kind in everything.items()
-               if uid not in scheduled}
+    dropped = {uid: kind for uid, kind in everything.items() if uid not in scheduled}
     assert dropped and set(dropped.values()) == {"unit_test"}
     assert "unit_test" not in set(scheduled.values())
 
@@ -272,8 +387,7 @@ def test_bounds_from_the_fixed_cost():
     b = B.bounds({"full_build_s": None, "floor_s": 20.0, "dbt_fixed_cost_s": None})
     assert b["least_incremental_over_full"] is None
     assert b["both_targets_reachable"] is None
-    table = B.format_bounds({"full_build_s": 120.0, "floor_s": 20.0,
-                             "dbt_fixed_cost_s": 25.0})
+    table = B.format_bounds({"full_build_s": 120.0, "floor_s": 20.0, "dbt_fixed_cost_s": 25.0})
     assert "| least incremental ÷ full (fixed cost ÷ full) | 0.208 |" in table
     assert "(0.1 × 3 × floor) | 6.0 |" in table
     assert "| both time targets reachable under dbt | no: dbt's fixed cost" in table

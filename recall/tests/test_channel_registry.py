@@ -7,6 +7,7 @@ value outside the registry or the states.
 
 The world is small (400 users x 20 days, no defects) and dbt builds only what
 the assertions read."""
+
 from __future__ import annotations
 
 import json
@@ -32,12 +33,14 @@ DBT = Path(sys.executable).parent / "dbt"
 
 # The fake channel: its click opens the app, default price 0.25, no
 # reachability column. It is written once, into the registry.
-FAKE = ("      fax:\n"
-        "        opens_app: true\n"
-        "        cost_per_send: 0.25\n"
-        "        reachability: false\n"
-        "        description: Fax\n")
-FAKE_SENDS = 5   # sends of the landing rewritten to channel fax
+FAKE = (
+    "      fax:\n"
+    "        opens_app: true\n"
+    "        cost_per_send: 0.25\n"
+    "        reachability: false\n"
+    "        description: Fax\n"
+)
+FAKE_SENDS = 5  # sends of the landing rewritten to channel fax
 
 # A seed for the generic tests, one column per test: each column holds one
 # value the test must reject (zombie, active, telex, phone: phone is a
@@ -78,16 +81,26 @@ def add_fake_channel(project: Path) -> None:
     path.write_text(text.replace(anchor, anchor + FAKE))
 
 
-def run_dbt(project: Path, args: list[str], raw: Path, db: Path,
-            check: bool = True) -> subprocess.CompletedProcess:
+def run_dbt(
+    project: Path, args: list[str], raw: Path, db: Path, check: bool = True
+) -> subprocess.CompletedProcess:
     env = dict(os.environ, RECALL_RAW_DIR=str(raw), RECALL_DB_PATH=str(db))
     proc = subprocess.run(
-        [str(DBT), *args, "--project-dir", str(project),
-         "--profiles-dir", str(project / "profiles")],
-        cwd=project, env=env, capture_output=True, text=True)
+        [
+            str(DBT),
+            *args,
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project / "profiles"),
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if check and proc.returncode != 0:
-        pytest.fail(f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}"
-                    f"\n{proc.stderr[-2000:]}")
+        pytest.fail(f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
     return proc
 
 
@@ -97,9 +110,21 @@ def world(tmp_path_factory):
     clean landing whose first FAKE_SENDS sends go out by fax."""
     base = tmp_path_factory.mktemp("channels")
     project = base / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "target", "logs", "data", "__pycache__",
-        ".pytest_cache", "dbt_packages", "*.duckdb"))
+    shutil.copytree(
+        ROOT,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "target",
+            "logs",
+            "data",
+            "__pycache__",
+            ".pytest_cache",
+            "dbt_packages",
+            "*.duckdb",
+        ),
+    )
     add_fake_channel(project)
     probe = project / "seeds" / "probe"
     probe.mkdir()
@@ -107,16 +132,35 @@ def world(tmp_path_factory):
     (probe / "_probe__seeds.yml").write_text(PROBE_YML)
 
     raw = base / "raw"
-    subprocess.run([sys.executable, "-m", "recall.generator", "--out", str(raw),
-                    "--users", "400", "--days", "20", "--seed", "3", "--quiet",
-                    "--no-expected", "--defects", "none"], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "recall.generator",
+            "--out",
+            str(raw),
+            "--users",
+            "400",
+            "--days",
+            "20",
+            "--seed",
+            "3",
+            "--quiet",
+            "--no-expected",
+            "--defects",
+            "none",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     [sends_file] = (raw / "message_sends").glob("*.parquet")
     sends = pq.read_table(sends_file)
     assert sends.num_rows > FAKE_SENDS
     position = pc.less(pa.array(range(sends.num_rows)), FAKE_SENDS)
     channel = pc.if_else(position, "fax", sends["channel"])
-    sends = sends.set_column(sends.schema.get_field_index("channel"),
-                             sends.schema.field("channel"), channel)
+    sends = sends.set_column(
+        sends.schema.get_field_index("channel"), sends.schema.field("channel"), channel
+    )
     pq.write_table(sends, sends_file)
     return project, raw, base
 
@@ -128,14 +172,27 @@ def built(world):
     tests fail (on purpose), so dbt's exit code is not checked."""
     project, raw, base = world
     db = base / "w.duckdb"
-    proc = run_dbt(project, ["build", "--exclude-resource-type", "unit_test",
-                             "--indirect-selection", "cautious", "--vars",
-                             "{qualifying_touches: {fax: [delivered], push: [opened]}}",
-                             "--select", "registry_probe", "int_channels_registered",
-                             "+int_message_sends_triaged",
-                             "+int_campaign_variants_triaged",
-                             "+int_message_clicks_followed"],
-                   raw, db, check=False)
+    proc = run_dbt(
+        project,
+        [
+            "build",
+            "--exclude-resource-type",
+            "unit_test",
+            "--indirect-selection",
+            "cautious",
+            "--vars",
+            "{qualifying_touches: {fax: [delivered], push: [opened]}}",
+            "--select",
+            "registry_probe",
+            "int_channels_registered",
+            "+int_message_sends_triaged",
+            "+int_campaign_variants_triaged",
+            "+int_message_clicks_followed",
+        ],
+        raw,
+        db,
+        check=False,
+    )
     results_file = project / "target" / "run_results.json"
     if not results_file.exists():
         pytest.fail(f"dbt build did not run:\n{proc.stdout[-4000:]}")
@@ -162,10 +219,13 @@ def test_triage_accepts_the_new_channel(world, built):
     # the accepted lists of both triage models and of the clicks followed
     # (the registry's order: fax was written first)
     for model in ("int_message_sends_triaged", "int_campaign_variants_triaged"):
-        assert ("not in (\n                    'fax', 'push', 'sms', 'email', "
-                "'in_app', 'phone', 'mail'\n") in compiled(project, model), model
-    assert ("channel in (\n            'fax', 'push', 'sms', 'email', 'in_app'\n"
-            in compiled(project, "int_message_clicks_followed"))
+        assert (
+            "not in (\n                    'fax', 'push', 'sms', 'email', "
+            "'in_app', 'phone', 'mail'\n"
+        ) in compiled(project, model), model
+    assert "channel in (\n            'fax', 'push', 'sms', 'email', 'in_app'\n" in compiled(
+        project, "int_message_clicks_followed"
+    )
 
 
 def test_default_cost_of_the_new_channel(built):
@@ -192,8 +252,11 @@ def test_default_cost_of_the_new_channel(built):
 
 def test_generic_tests_reject_values_outside_the_registry_and_the_states(built):
     _, results, proc = built
-    probe = {uid.split(".")[2]: r for uid, r in results.items()
-             if uid.startswith("test.") and "registry_probe" in uid}
+    probe = {
+        uid.split(".")[2]: r
+        for uid, r in results.items()
+        if uid.startswith("test.") and "registry_probe" in uid
+    }
     assert len(probe) == 4, proc.stdout[-4000:]
     # one bad row each: zombie, active (not an inactivity state), telex,
     # phone (its click does not open the app); fax and nulls pass
@@ -204,8 +267,11 @@ def test_generic_tests_reject_values_outside_the_registry_and_the_states(built):
         "recall_accepted_channels_registry_probe_clicked_channel__True": ("fail", 1),
     }
     # the published columns' tests built here pass with fax among the channels
-    clicks = [r for uid, r in results.items()
-              if uid.startswith("test.recall.recall_accepted_channels_int_message_clicks")]
+    clicks = [
+        r
+        for uid, r in results.items()
+        if uid.startswith("test.recall.recall_accepted_channels_int_message_clicks")
+    ]
     assert [r["status"] for r in clicks] == ["pass"]
 
 
@@ -214,33 +280,59 @@ def test_var_checks_follow_the_registry(world, built):
     # channel outside the registry, the message listing the registry
     project, raw, base = world
     db = base / "ops.duckdb"
-    proc = run_dbt(project, ["run-operation", "validate_recall_vars", "--vars",
-                             "{qualifying_touches: {telex: [delivered]}}"],
-                   raw, db, check=False)
+    proc = run_dbt(
+        project,
+        [
+            "run-operation",
+            "validate_recall_vars",
+            "--vars",
+            "{qualifying_touches: {telex: [delivered]}}",
+        ],
+        raw,
+        db,
+        check=False,
+    )
     assert proc.returncode != 0
-    assert ("Invalid value for var 'qualifying_touches': expected channels among "
-            "fax, push, sms, email, in_app, phone, mail (var channels), "
-            'received "telex".') in proc.stdout
+    assert (
+        "Invalid value for var 'qualifying_touches': expected channels among "
+        "fax, push, sms, email, in_app, phone, mail (var channels), "
+        'received "telex".'
+    ) in proc.stdout
 
 
 def test_gate_follows_the_registry(world):
     project, raw, base = world
     # the copy's gate accepts fax
     out = base / "gate_copy"
-    subprocess.run([sys.executable, "-m", "recall.quality.gate", "--raw-dir", str(raw),
-                    "--out", str(out), "--quiet", "--tables", "message_sends"],
-                   cwd=project, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "recall.quality.gate",
+            "--raw-dir",
+            str(raw),
+            "--out",
+            str(out),
+            "--quiet",
+            "--tables",
+            "message_sends",
+        ],
+        cwd=project,
+        check=True,
+    )
     copy_results = json.loads((out / "results.json").read_text())["results"]
-    [copy_check] = [r for r in copy_results
-                    if r["check"] == "message_sends.channel.allowed_values"]
+    [copy_check] = [r for r in copy_results if r["check"] == "message_sends.channel.allowed_values"]
     assert copy_check["success"], copy_check
     assert "fax" in copy_check["rule"]
     # this project's gate, without fax in its registry, flags the fax sends
     out = base / "gate_root"
-    assert gate_main(["--raw-dir", str(raw), "--out", str(out), "--quiet",
-                      "--tables", "message_sends"]) == 0
+    assert (
+        gate_main(
+            ["--raw-dir", str(raw), "--out", str(out), "--quiet", "--tables", "message_sends"]
+        )
+        == 0
+    )
     root_results = json.loads((out / "results.json").read_text())["results"]
-    [root_check] = [r for r in root_results
-                    if r["check"] == "message_sends.channel.allowed_values"]
+    [root_check] = [r for r in root_results if r["check"] == "message_sends.channel.allowed_values"]
     assert not root_check["success"]
     assert root_check["unexpected_count"] == FAKE_SENDS

@@ -1,5 +1,6 @@
 """Every ruling and metrics section the code cites exists in docs/, the
 in-repository copy of the definitions the code relies on."""
+
 from __future__ import annotations
 
 import re
@@ -11,16 +12,19 @@ SUFFIXES = {".sql", ".yml", ".py", ".md", ".csv"}
 
 
 def _code_files() -> list[Path]:
-    return [path for folder in CODE for path in (ROOT / folder).rglob("*")
-            if path.suffix in SUFFIXES and path.is_file()]
+    return [
+        path
+        for folder in CODE
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in SUFFIXES and path.is_file()
+    ]
 
 
 def _cited(pattern: str) -> dict[str, set[str]]:
     cited: dict[str, set[str]] = {}
     for path in _code_files():
         for match in re.finditer(pattern, path.read_text()):
-            cited.setdefault(match.group(1), set()).add(
-                str(path.relative_to(ROOT)))
+            cited.setdefault(match.group(1), set()).add(str(path.relative_to(ROOT)))
     return cited
 
 
@@ -43,14 +47,18 @@ def test_the_docs_define_rulings_and_sections():
 def test_every_cited_ruling_is_in_the_docs():
     cited = _cited(r"\b(R\d+[a-z]?)\b")
     assert len(cited) >= 40, sorted(cited)
-    missing = {ruling: sorted(files) for ruling, files in cited.items()
-               if ruling not in rulings_defined()}
+    missing = {
+        ruling: sorted(files) for ruling, files in cited.items() if ruling not in rulings_defined()
+    }
     assert not missing, missing
 
 
 def test_every_cited_metrics_section_is_in_the_docs():
     cited = _cited(r"metrics\.md §(\d+)")
     assert cited
-    missing = {section: sorted(files) for section, files in cited.items()
-               if section not in metrics_sections_defined()}
+    missing = {
+        section: sorted(files)
+        for section, files in cited.items()
+        if section not in metrics_sections_defined()
+    }
     assert not missing, missing

@@ -1,4 +1,5 @@
 """Tests of the demo data generator (recall.generator)."""
+
 import json
 import os
 import subprocess
@@ -41,8 +42,10 @@ def run(root, name, **kw):
 
 def con_for(out):
     con = duckdb.connect()
-    con.execute("CREATE VIEW events AS SELECT * "
-                f"FROM read_parquet('{out}/events/*/*.parquet', hive_partitioning=true)")
+    con.execute(
+        "CREATE VIEW events AS SELECT * "
+        f"FROM read_parquet('{out}/events/*/*.parquet', hive_partitioning=true)"
+    )
     for t in TABLES:
         if t != "events":
             con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{out}/{t}/*.parquet')")
@@ -55,8 +58,9 @@ def q1(con, sql):
 
 def read_table(out, t):
     if t == "events":
-        return ds.dataset(os.path.join(out, "events"), format="parquet",
-                          partitioning="hive").to_table()
+        return ds.dataset(
+            os.path.join(out, "events"), format="parquet", partitioning="hive"
+        ).to_table()
     return ds.dataset(os.path.join(out, t), format="parquet").to_table()
 
 
@@ -82,16 +86,25 @@ def test_schema_of_all_tables(gen_root):
         assert truth["raw_rows"][t] == q1(con, f"SELECT count(*) FROM {t}"), t
     assert truth["registered_users"] == q1(con, "SELECT count(DISTINCT user_id) FROM users")
     assert truth["as_of_date"] == str(q1(con, "SELECT max(received_at)::DATE - 1 FROM events"))
-    assert set(truth["expected"]) >= {"clean_events", "duplicate_rows_removed",
-                                      "daily_active_users", "active_user_days",
-                                      "credited_event_count"}
+    assert set(truth["expected"]) >= {
+        "clean_events",
+        "duplicate_rows_removed",
+        "daily_active_users",
+        "active_user_days",
+        "credited_event_count",
+    }
 
 
 def test_empty_tables_still_written(gen_root):
     # 10 days: no campaigns -> campaign tables exist with schema and zero rows
     out, truth = run(gen_root, "short", days=10, defects="none")
-    for t in ("campaigns", "campaign_variants", "campaign_assignments", "message_sends",
-              "message_events"):
+    for t in (
+        "campaigns",
+        "campaign_variants",
+        "campaign_assignments",
+        "message_sends",
+        "message_events",
+    ):
         tb = read_table(out, t)
         assert tb.num_rows == 0 and tb.schema.remove_metadata().equals(SCHEMAS[t])
     assert truth["arms"] == {}
@@ -111,16 +124,21 @@ def test_determinism(gen_root):
     b, tb = run(gen_root, "default_again", defects="default", expected=True)
     c, _ = run(gen_root, "other_seed", defects="default", seed=8)
     assert _equal_tables(a, b)
-    assert (json.load(open(os.path.join(a, "_truth.json")))
-            == json.load(open(os.path.join(b, "_truth.json"))))
+    assert json.load(open(os.path.join(a, "_truth.json"))) == json.load(
+        open(os.path.join(b, "_truth.json"))
+    )
     assert not read_table(a, "events").equals(read_table(c, "events"))
     assert not read_table(a, "users").equals(read_table(c, "users"))
 
 
 LAND_RULES = {
-    "events": "received_at", "users": "updated_at", "orders": "updated_at",
-    "campaigns": "starts_at", "campaign_assignments": "assigned_at",
-    "message_sends": "scheduled_at", "message_events": "received_at",
+    "events": "received_at",
+    "users": "updated_at",
+    "orders": "updated_at",
+    "campaigns": "starts_at",
+    "campaign_assignments": "assigned_at",
+    "message_sends": "scheduled_at",
+    "message_events": "received_at",
 }
 
 
@@ -130,34 +148,48 @@ def test_land_through_is_exact_subset(gen_root):
     con = duckdb.connect()
     end = "TIMESTAMP '2026-02-06'"
     for t in TABLES:
-        src = (lambda o: f"read_parquet('{o}/events/*/*.parquet', "
-                         "hive_partitioning=true)") if t == "events" \
+        src = (
+            (lambda o: f"read_parquet('{o}/events/*/*.parquet', hive_partitioning=true)")
+            if t == "events"
             else (lambda o, t=t: f"read_parquet('{o}/{t}/*.parquet')")
+        )
         if t == "campaign_variants":
-            cond = ("campaign_id IN (SELECT campaign_id "
-                    f"FROM read_parquet('{full}/campaigns/*.parquet') WHERE starts_at < {end})")
+            cond = (
+                "campaign_id IN (SELECT campaign_id "
+                f"FROM read_parquet('{full}/campaigns/*.parquet') WHERE starts_at < {end})"
+            )
         else:
             cond = f"{LAND_RULES[t]} < {end}"
         n_part = q1(con, f"SELECT count(*) FROM {src(part)}")
         assert n_part > 0, t
         # partial = full filtered by the landing rule, row for row (multiset equality)
-        diff1 = q1(con, f"SELECT count(*) FROM (SELECT * FROM {src(part)} EXCEPT ALL SELECT * "
-                        f"FROM {src(full)} WHERE {cond})")
-        diff2 = q1(con, f"SELECT count(*) FROM (SELECT * FROM {src(full)} WHERE {cond} EXCEPT ALL "
-                        f"SELECT * FROM {src(part)})")
+        diff1 = q1(
+            con,
+            f"SELECT count(*) FROM (SELECT * FROM {src(part)} EXCEPT ALL SELECT * "
+            f"FROM {src(full)} WHERE {cond})",
+        )
+        diff2 = q1(
+            con,
+            f"SELECT count(*) FROM (SELECT * FROM {src(full)} WHERE {cond} EXCEPT ALL "
+            f"SELECT * FROM {src(part)})",
+        )
         assert diff1 == 0 and diff2 == 0, t
         assert n_part == tp["raw_rows"][t]
     assert tp["as_of_date"] == "2026-02-04"
     assert tp["raw_rows"]["events"] < tf["raw_rows"]["events"]
     # the landed subset contains late events that the full run has in later partitions
-    late_later = q1(con, f"""SELECT count(*)
+    late_later = q1(
+        con,
+        f"""SELECT count(*)
         FROM read_parquet('{full}/events/*/*.parquet', hive_partitioning=true)
-                         WHERE event_at < {end} AND received_at >= {end}""")
+                         WHERE event_at < {end} AND received_at >= {end}""",
+    )
     assert late_later > 0
     # truth describes the landed subset
     assert tp["params"]["land_through"] == "2026-02-05"
-    assert sum(v for v in tp["defects"].values() if not isinstance(v, dict)) <= \
-        sum(v for v in tf["defects"].values() if not isinstance(v, dict))
+    assert sum(v for v in tp["defects"].values() if not isinstance(v, dict)) <= sum(
+        v for v in tf["defects"].values() if not isinstance(v, dict)
+    )
     assert set(tp["arms"]) < set(tf["arms"]) or tp["arms"] == {}
 
 
@@ -165,36 +197,58 @@ def test_land_through_is_exact_subset(gen_root):
 def defect_measures(out, none_out):
     """Each defect class measured straight from the Parquet (independent of the generator)."""
     con = con_for(out)
-    con.execute("CREATE VIEW base AS SELECT * "
-                f"FROM read_parquet('{none_out}/events/*/*.parquet', hive_partitioning=true)")
+    con.execute(
+        "CREATE VIEW base AS SELECT * "
+        f"FROM read_parquet('{none_out}/events/*/*.parquet', hive_partitioning=true)"
+    )
     plan = ", ".join(f"'{n}'" for n in TRACKING_PLAN)
     m = {}
-    m["duplicates"] = q1(con, """SELECT coalesce(sum(n - 1), 0) FROM (SELECT event_id, count(*) n,
+    m["duplicates"] = q1(
+        con,
+        """SELECT coalesce(sum(n - 1), 0) FROM (SELECT event_id, count(*) n,
         count(DISTINCT (event_name, user_id, device_id, session_id, event_at, platform,
                         app_version, properties)) k
-        FROM events GROUP BY event_id) WHERE n > 1 AND k = 1""")
-    m["conflicting_duplicates"] = q1(con, """SELECT coalesce(sum(n - 1), 0) FROM (SELECT event_id,
+        FROM events GROUP BY event_id) WHERE n > 1 AND k = 1""",
+    )
+    m["conflicting_duplicates"] = q1(
+        con,
+        """SELECT coalesce(sum(n - 1), 0) FROM (SELECT event_id,
         count(*) n,
         count(DISTINCT (event_name, user_id, device_id, session_id, event_at, platform,
                         coalesce(app_version, '?'), properties)) k
-        FROM events GROUP BY event_id) WHERE n > 1 AND k > 1""")
+        FROM events GROUP BY event_id) WHERE n > 1 AND k > 1""",
+    )
     m["late"] = q1(con, "SELECT count(*) FROM events WHERE received_at > event_at + INTERVAL 1 DAY")
-    m["future_events"] = q1(con, "SELECT count(*) FROM events "
-                                 "WHERE event_at > received_at + INTERVAL 5 MINUTE")
-    m["unknown_event_names"] = q1(con, "SELECT count(*) FROM events WHERE event_name "
-                                       f"NOT IN ({plan})")
-    m["unknown_users"] = q1(con, "SELECT count(*) FROM events e WHERE user_id IS NOT NULL "
-                                 "AND user_id NOT IN (SELECT user_id FROM users)")
-    m["before_registration"] = q1(con, """SELECT count(*) FROM events e JOIN
+    m["future_events"] = q1(
+        con, "SELECT count(*) FROM events WHERE event_at > received_at + INTERVAL 5 MINUTE"
+    )
+    m["unknown_event_names"] = q1(
+        con, f"SELECT count(*) FROM events WHERE event_name NOT IN ({plan})"
+    )
+    m["unknown_users"] = q1(
+        con,
+        "SELECT count(*) FROM events e WHERE user_id IS NOT NULL "
+        "AND user_id NOT IN (SELECT user_id FROM users)",
+    )
+    m["before_registration"] = q1(
+        con,
+        """SELECT count(*) FROM events e JOIN
         (SELECT user_id, min(registered_at)::DATE r FROM users GROUP BY 1) u USING (user_id)
-            WHERE e.event_at::DATE < u.r""")
+            WHERE e.event_at::DATE < u.r""",
+    )
     new_rows = "(SELECT * FROM events WHERE event_id NOT IN (SELECT event_id FROM base))"
     ident_dev = "(SELECT DISTINCT device_id FROM base WHERE user_id IS NOT NULL)"
-    m["anonymous_events"] = q1(con, f"SELECT count(*) FROM {new_rows} WHERE user_id IS NULL "
-                                    f"AND device_id IN {ident_dev} AND event_name IN ({plan})")
-    m["never_identified"] = q1(con, f"""SELECT count(*) FROM {new_rows} n WHERE user_id IS NULL
+    m["anonymous_events"] = q1(
+        con,
+        f"SELECT count(*) FROM {new_rows} WHERE user_id IS NULL "
+        f"AND device_id IN {ident_dev} AND event_name IN ({plan})",
+    )
+    m["never_identified"] = q1(
+        con,
+        f"""SELECT count(*) FROM {new_rows} n WHERE user_id IS NULL
         AND device_id NOT IN (SELECT device_id FROM base)
-        AND device_id NOT IN (SELECT device_id FROM events WHERE user_id IS NOT NULL)""")
+        AND device_id NOT IN (SELECT device_id FROM events WHERE user_id IS NOT NULL)""",
+    )
     props = con.execute("SELECT event_name, properties FROM events").fetchdf()
     malformed = missing = 0
     for name, p in zip(props.event_name, props.properties, strict=True):
@@ -208,8 +262,11 @@ def defect_measures(out, none_out):
             missing += 1
     m["malformed_properties"] = malformed
     m["missing_required_properties"] = missing
-    m["invalid_amounts"] = q1(con, """SELECT count(*) FROM orders
-        WHERE gross_amount < 0 OR discount_amount < 0 OR discount_amount > gross_amount""")
+    m["invalid_amounts"] = q1(
+        con,
+        """SELECT count(*) FROM orders
+        WHERE gross_amount < 0 OR discount_amount < 0 OR discount_amount > gross_amount""",
+    )
     m["conflicting_versions"] = {
         "users": q1(con, "SELECT count(*) - count(DISTINCT (user_id, updated_at)) FROM users"),
         "orders": q1(con, "SELECT count(*) - count(DISTINCT (order_id, updated_at)) FROM orders"),
@@ -222,10 +279,18 @@ def test_defects_none_produces_none(gen_root):
     m = defect_measures(out, out)
     assert all(v == 0 for k, v in m.items() if k != "conflicting_versions"), m
     assert m["conflicting_versions"] == {"users": 0, "orders": 0}
-    assert all((v == 0) if not isinstance(v, dict) else v in ({"users": 0, "orders": 0},)
-               or v.get("rows_dropped") == 0 for v in truth["defects"].values())
-    assert all(n == 0 for arms in truth["delivery_defects"].values() for v in arms.values()
-               for n in v.values())
+    assert all(
+        (v == 0)
+        if not isinstance(v, dict)
+        else v in ({"users": 0, "orders": 0},) or v.get("rows_dropped") == 0
+        for v in truth["defects"].values()
+    )
+    assert all(
+        n == 0
+        for arms in truth["delivery_defects"].values()
+        for v in arms.values()
+        for n in v.values()
+    )
 
 
 EVENT_CLASSES = sorted(n for n, d in DEFECTS.items() if d.target != "campaigns")
@@ -274,8 +339,9 @@ def test_default_defects_and_oracle(gen_root):
     for k in DELIVERY:
         assert m[k] == truth["defects"][k], k
     exp = truth["expected"]
-    assert exp["duplicate_rows_removed"] == (truth["defects"]["duplicates"]
-                                             + truth["defects"]["conflicting_duplicates"])
+    assert exp["duplicate_rows_removed"] == (
+        truth["defects"]["duplicates"] + truth["defects"]["conflicting_duplicates"]
+    )
     assert 0 < exp["clean_events"] < truth["raw_rows"]["events"] - exp["duplicate_rows_removed"]
     assert exp["active_user_days"] == sum(exp["daily_active_users"].values())
     assert list(exp["daily_active_users"])[-1] == truth["as_of_date"]
@@ -288,20 +354,26 @@ def test_oracle_without_defects(gen_root):
     assert exp["clean_events"] == truth["raw_rows"]["events"]
     # independent pandas recomputation of DAU (no defects: identity = device owner)
     import pandas as pd
+
     ev = read_table(out, "events").to_pandas()
     us = read_table(out, "users").to_pandas()
     reg = us.groupby("user_id").registered_at.min().dt.normalize()
     as_of = pd.Timestamp(truth["as_of_date"])
     ev = ev[ev.event_at < as_of + pd.Timedelta(days=1)]
-    ident = (ev[ev.user_id.notna()].sort_values(["event_at", "event_id"])
-             .groupby("device_id").user_id.last())
+    ident = (
+        ev[ev.user_id.notna()]
+        .sort_values(["event_at", "event_id"])
+        .groupby("device_id")
+        .user_id.last()
+    )
     ev["cred"] = ev.user_id.fillna(ev.device_id.map(ident))
     ev["day"] = ev.event_at.dt.normalize()
     ev = ev[ev.cred.notna()]
     ev = ev[ev.day >= ev.cred.map(reg)]
     act = ev[ev.event_name != "app_uninstall"][["cred", "day"]]
-    regs = reg[reg <= as_of].reset_index().rename(
-        columns={"user_id": "cred", "registered_at": "day"})
+    regs = (
+        reg[reg <= as_of].reset_index().rename(columns={"user_id": "cred", "registered_at": "day"})
+    )
     ad = pd.concat([act, regs]).drop_duplicates()
     dau = ad.groupby("day").size()
     assert exp["active_user_days"] == len(ad)
@@ -316,60 +388,142 @@ def test_consistency_without_defects(gen_root):
     con = con_for(out)
     end = f"TIMESTAMP '{truth['params']['start_date']}' + INTERVAL {DAYS - 1} DAY"
     # every purchase event has an order (same user) and every order a purchase event
-    assert q1(con, """SELECT count(*) FROM events e WHERE event_name = 'purchase' AND NOT EXISTS
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM events e WHERE event_name = 'purchase' AND NOT EXISTS
         (SELECT 1 FROM orders o WHERE o.order_id = json_extract_string(e.properties, '$.order_id')
-            AND o.user_id = e.user_id)""") == 0
-    assert q1(con, f"""SELECT count(*) FROM orders o WHERE ordered_at < {end} AND NOT EXISTS
+            AND o.user_id = e.user_id)""",
+        )
+        == 0
+    )
+    assert (
+        q1(
+            con,
+            f"""SELECT count(*) FROM orders o WHERE ordered_at < {end} AND NOT EXISTS
         (SELECT 1 FROM events e WHERE e.event_name = 'purchase' AND
-            json_extract_string(e.properties, '$.order_id') = o.order_id)""") == 0
-    assert q1(con, "SELECT count(*) FROM orders WHERE discount_amount < 0 "
-                   "OR discount_amount > gross_amount OR gross_amount < 0") == 0
+            json_extract_string(e.properties, '$.order_id') = o.order_id)""",
+        )
+        == 0
+    )
+    assert (
+        q1(
+            con,
+            "SELECT count(*) FROM orders WHERE discount_amount < 0 "
+            "OR discount_amount > gross_amount OR gross_amount < 0",
+        )
+        == 0
+    )
     assert q1(con, "SELECT count(DISTINCT currency) FROM orders") == 1
     # every send belongs to a treatment assignment; control users are never messaged
     assert q1(con, "SELECT count(*) FROM message_sends") > 0
-    assert q1(con, """SELECT count(*) FROM message_sends s LEFT JOIN campaign_assignments a
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM message_sends s LEFT JOIN campaign_assignments a
         USING (campaign_id, user_id, variant_id)
         LEFT JOIN campaign_variants v USING (campaign_id, variant_id) WHERE a.user_id IS NULL
-            OR v.is_control""") == 0
-    assert q1(con, "SELECT count(*) - count(DISTINCT (campaign_id, user_id)) "
-                   "FROM campaign_assignments") == 0
-    assert q1(con, "SELECT count(*) FROM message_events m WHERE send_id NOT IN (SELECT send_id "
-                   "FROM message_sends)") == 0
+            OR v.is_control""",
+        )
+        == 0
+    )
+    assert (
+        q1(
+            con,
+            "SELECT count(*) - count(DISTINCT (campaign_id, user_id)) FROM campaign_assignments",
+        )
+        == 0
+    )
+    assert (
+        q1(
+            con,
+            "SELECT count(*) FROM message_events m WHERE send_id NOT IN (SELECT send_id "
+            "FROM message_sends)",
+        )
+        == 0
+    )
     assert q1(con, "SELECT count(*) FROM message_events WHERE received_at < event_at") == 0
-    assert q1(con, "SELECT count(*) FROM message_sends WHERE (status = 'sent') <> (sent_at IS "
-                   "NOT NULL)") == 0
+    assert (
+        q1(
+            con,
+            "SELECT count(*) FROM message_sends WHERE (status = 'sent') <> (sent_at IS NOT NULL)",
+        )
+        == 0
+    )
     # every campaign has exactly one control arm with null channel/hook/offer
-    assert q1(con, """SELECT count(*) FROM (SELECT campaign_id, sum(is_control::INT) c
-        FROM campaign_variants GROUP BY 1) WHERE c <> 1""") == 0
-    assert q1(con, "SELECT count(*) FROM campaign_variants WHERE is_control AND (channel IS "
-                   "NOT NULL OR offer_value IS NOT NULL)") == 0
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM (SELECT campaign_id, sum(is_control::INT) c
+        FROM campaign_variants GROUP BY 1) WHERE c <> 1""",
+        )
+        == 0
+    )
+    assert (
+        q1(
+            con,
+            "SELECT count(*) FROM campaign_variants WHERE is_control AND (channel IS "
+            "NOT NULL OR offer_value IS NOT NULL)",
+        )
+        == 0
+    )
     # registered_at identical across snapshots
-    assert q1(con, "SELECT count(*) FROM (SELECT user_id FROM users GROUP BY 1 "
-                   "HAVING count(DISTINCT registered_at) > 1)") == 0
-    assert q1(con, "SELECT count(*) FROM (SELECT user_id FROM users GROUP BY 1 "
-                   "HAVING count(*) > 1)") > 0
+    assert (
+        q1(
+            con,
+            "SELECT count(*) FROM (SELECT user_id FROM users GROUP BY 1 "
+            "HAVING count(DISTINCT registered_at) > 1)",
+        )
+        == 0
+    )
+    assert (
+        q1(con, "SELECT count(*) FROM (SELECT user_id FROM users GROUP BY 1 HAVING count(*) > 1)")
+        > 0
+    )
     # clock skew: received_at >= event_at - 5 min
-    assert q1(con, "SELECT count(*) FROM events "
-                   "WHERE received_at < event_at - INTERVAL 5 MINUTE") == 0
+    assert (
+        q1(con, "SELECT count(*) FROM events WHERE received_at < event_at - INTERVAL 5 MINUTE") == 0
+    )
     # one register event per user at registered_at on its first device
-    assert q1(con, "SELECT count(*) FROM events "
-                   "WHERE event_name = 'register'") == q1(con, "SELECT count(DISTINCT user_id) "
-                                                               "FROM users")
-    assert q1(con, """SELECT count(*) FROM events e JOIN users u USING (user_id)
-        WHERE e.event_name = 'register' AND e.event_at <> u.registered_at""") == 0
+    assert q1(con, "SELECT count(*) FROM events WHERE event_name = 'register'") == q1(
+        con, "SELECT count(DISTINCT user_id) FROM users"
+    )
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM events e JOIN users u USING (user_id)
+        WHERE e.event_name = 'register' AND e.event_at <> u.registered_at""",
+        )
+        == 0
+    )
     # most clicks are followed by an app_open with that send_id within 30 minutes
     clicks = q1(con, "SELECT count(*) FROM message_events WHERE event_type = 'clicked'")
-    followed = q1(con, """SELECT count(*) FROM message_events m WHERE event_type = 'clicked'
+    followed = q1(
+        con,
+        """SELECT count(*) FROM message_events m WHERE event_type = 'clicked'
         AND EXISTS
         (SELECT 1 FROM events e WHERE e.event_name = 'app_open' AND
         json_extract_string(e.properties, '$.send_id') = m.send_id
-         AND e.event_at BETWEEN m.event_at AND m.event_at + INTERVAL 30 MINUTE)""")
+         AND e.event_at BETWEEN m.event_at AND m.event_at + INTERVAL 30 MINUTE)""",
+    )
     assert clicks > 0 and followed >= 0.9 * clicks
     # anonymous events exist on identified devices and on never-identified devices
-    assert q1(con, "SELECT count(*) FROM events WHERE user_id IS NULL "
-                   "AND device_id IN (SELECT device_id FROM events WHERE user_id IS NOT NULL)") > 0
-    assert q1(con, "SELECT count(*) FROM events WHERE device_id NOT IN (SELECT device_id "
-                   "FROM events WHERE user_id IS NOT NULL)") > 0
+    assert (
+        q1(
+            con,
+            "SELECT count(*) FROM events WHERE user_id IS NULL "
+            "AND device_id IN (SELECT device_id FROM events WHERE user_id IS NOT NULL)",
+        )
+        > 0
+    )
+    assert (
+        q1(
+            con,
+            "SELECT count(*) FROM events WHERE device_id NOT IN (SELECT device_id "
+            "FROM events WHERE user_id IS NOT NULL)",
+        )
+        > 0
+    )
 
 
 def test_truth_arms(gen_root):
@@ -377,16 +531,24 @@ def test_truth_arms(gen_root):
     con = con_for(out)
     assert truth["arms"]
     for cid, c in truth["arms"].items():
-        n = dict(con.execute("SELECT variant_id, count(*) FROM campaign_assignments "
-                             f"WHERE campaign_id = '{cid}' GROUP BY 1").fetchall())
+        n = dict(
+            con.execute(
+                "SELECT variant_id, count(*) FROM campaign_assignments "
+                f"WHERE campaign_id = '{cid}' GROUP BY 1"
+            ).fetchall()
+        )
         for vid, v in c["variants"].items():
             assert v["n_assigned"] == n.get(vid, 0)
             if v["n_assigned"]:
                 assert 0 <= v["true_conversion_rate"] <= 1
             if not v["is_control"] and v["n_assigned"]:
                 assert v["true_absolute_lift"] >= 0
-                assert abs(v["true_conversion_rate"] - v["true_natural_rate"]
-                           - v["true_absolute_lift"]) < 1e-12
+                assert (
+                    abs(
+                        v["true_conversion_rate"] - v["true_natural_rate"] - v["true_absolute_lift"]
+                    )
+                    < 1e-12
+                )
     for ch in ("organic", "paid_social", "unknown"):
         assert 0 < truth["natural_return_daily_hazard"][ch] < 1
         assert 0 < truth["lapse_daily_hazard"][ch] < 1
@@ -395,10 +557,27 @@ def test_truth_arms(gen_root):
 def test_cli(tmp_path):
     out = tmp_path / "cli"
     root = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
-    r = subprocess.run([sys.executable, "-m", "recall.generator", "--out", str(out), "--users",
-                        "300", "--days", "20", "--seed", "3", "--defects", "duplicates,late",
-                        "--quiet"],
-                       capture_output=True, text=True, cwd=root)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "recall.generator",
+            "--out",
+            str(out),
+            "--users",
+            "300",
+            "--days",
+            "20",
+            "--seed",
+            "3",
+            "--defects",
+            "duplicates,late",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     assert r.returncode == 0, r.stderr
     t = json.load(open(out / "_truth.json"))
     assert set(t["params"]["defects"]) == {"late", "duplicates"}
@@ -407,8 +586,9 @@ def test_cli(tmp_path):
 
 
 # ------------------------------------------------------------------ natural return truth
-PLAN_CSV = os.path.join(os.path.dirname(__file__), "..", "..", "seeds", "reference",
-                        "tracking_plan.csv")
+PLAN_CSV = os.path.join(
+    os.path.dirname(__file__), "..", "..", "seeds", "reference", "tracking_plan.csv"
+)
 NRR_FIELDS = {"user_days", "expected_returns", "variance", "rate"}
 
 
@@ -421,8 +601,14 @@ def recount_natural_returns(out, as_of):
     con = con_for(out)
     con.execute(f"CREATE VIEW plan AS SELECT * FROM read_csv('{PLAN_CSV}', header=true)")
     # without defects every identified device belongs to exactly one user
-    assert q1(con, """SELECT count(*) FROM (SELECT device_id FROM events WHERE user_id IS NOT NULL
-                      GROUP BY 1 HAVING count(DISTINCT user_id) > 1)""") == 0
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM (SELECT device_id FROM events WHERE user_id IS NOT NULL
+                      GROUP BY 1 HAVING count(DISTINCT user_id) > 1)""",
+        )
+        == 0
+    )
     rows = con.execute(f"""
         WITH reg AS (
             SELECT user_id, min(registered_at)::DATE AS reg_day,
@@ -500,8 +686,10 @@ def test_natural_return_rates_truth(gen_root):
             assert landed_days <= nrr[state][ch]["user_days"]
     # 10 days (as_of = day 8): nobody can be churned yet -> zero cells with null rates
     _, short = run(gen_root, "short", days=10, defects="none")
-    assert all(c["user_days"] == 0 and c["rate"] is None
-               for c in short["natural_return_rates"]["churned"].values())
+    assert all(
+        c["user_days"] == 0 and c["rate"] is None
+        for c in short["natural_return_rates"]["churned"].values()
+    )
 
 
 def test_natural_return_rates_recounted_from_raw(gen_root):
@@ -566,39 +754,65 @@ def campaign_measures(out, none_out=None):
         rows = con.execute(sql).fetchall()
         m["by_arm"][k] = {(c, v): n for c, v, n in rows}
         m[k] = sum(n for _, _, n in rows)
-    m["clicks_without_app_open"] = q1(con, """SELECT count(*) FROM message_events m
+    m["clicks_without_app_open"] = q1(
+        con,
+        """SELECT count(*) FROM message_events m
         WHERE event_type = 'clicked'
         AND send_id IN (SELECT send_id FROM message_sends) AND NOT EXISTS (SELECT 1 FROM events e
         WHERE e.event_name = 'app_open'
-        AND json_extract_string(e.properties, '$.send_id') = m.send_id)""")
-    m["purchases_without_order"] = q1(con, """SELECT count(DISTINCT event_id) FROM events e
+        AND json_extract_string(e.properties, '$.send_id') = m.send_id)""",
+    )
+    m["purchases_without_order"] = q1(
+        con,
+        """SELECT count(DISTINCT event_id) FROM events e
         WHERE event_name = 'purchase'
-        AND json_extract_string(properties, '$.order_id') NOT IN (SELECT order_id FROM orders)""")
-    m["orders_without_purchase"] = q1(con, """SELECT count(*) FROM (SELECT order_id FROM orders
+        AND json_extract_string(properties, '$.order_id') NOT IN (SELECT order_id FROM orders)""",
+    )
+    m["orders_without_purchase"] = q1(
+        con,
+        """SELECT count(*) FROM (SELECT order_id FROM orders
         GROUP BY 1
         HAVING bool_and(status = 'paid')) o WHERE order_id NOT IN (SELECT
         json_extract_string(properties, '$.order_id')
-        FROM events WHERE event_name = 'purchase')""")
-    m["callbacks_without_send"] = q1(con, "SELECT count(*) FROM message_events WHERE send_id "
-                                          "NOT IN (SELECT send_id FROM message_sends)")
-    m["sends_without_assignment"] = q1(con, """SELECT count(*) FROM message_sends s WHERE NOT EXISTS
+        FROM events WHERE event_name = 'purchase')""",
+    )
+    m["callbacks_without_send"] = q1(
+        con,
+        "SELECT count(*) FROM message_events WHERE send_id "
+        "NOT IN (SELECT send_id FROM message_sends)",
+    )
+    m["sends_without_assignment"] = q1(
+        con,
+        """SELECT count(*) FROM message_sends s WHERE NOT EXISTS
         (SELECT 1 FROM campaign_assignments a JOIN campaign_variants v
         USING (campaign_id, variant_id)
-         WHERE a.campaign_id = s.campaign_id AND a.user_id = s.user_id)""")
-    m["duplicate_assignments"] = q1(con, """SELECT count(*) - count(DISTINCT (campaign_id, user_id))
-        FROM campaign_assignments JOIN campaign_variants USING (campaign_id, variant_id)""")
-    m["unknown_campaign_assignments"] = q1(con, """SELECT count(*) FROM campaign_assignments a WHERE
+         WHERE a.campaign_id = s.campaign_id AND a.user_id = s.user_id)""",
+    )
+    m["duplicate_assignments"] = q1(
+        con,
+        """SELECT count(*) - count(DISTINCT (campaign_id, user_id))
+        FROM campaign_assignments JOIN campaign_variants USING (campaign_id, variant_id)""",
+    )
+    m["unknown_campaign_assignments"] = q1(
+        con,
+        """SELECT count(*) FROM campaign_assignments a WHERE
         NOT EXISTS
         (SELECT 1 FROM campaign_variants v WHERE v.campaign_id = a.campaign_id
-            AND v.variant_id = a.variant_id)""")
-    m["callbacks_out_of_order"] = q1(con, """SELECT count(*) FROM message_events c
+            AND v.variant_id = a.variant_id)""",
+    )
+    m["callbacks_out_of_order"] = q1(
+        con,
+        """SELECT count(*) FROM message_events c
         JOIN message_events d USING (send_id)
         WHERE c.event_type = 'clicked' AND d.event_type = 'delivered'
-            AND c.event_at < d.event_at""")
+            AND c.event_at < d.event_at""",
+    )
     m["control_assignments"] = m["off_target_assignments"] = q1(con, "SELECT count(*) FROM ctrl")
-    m["ios_events_by_day"] = dict(con.execute("""SELECT event_at::DATE::VARCHAR, count(*)
+    m["ios_events_by_day"] = dict(
+        con.execute("""SELECT event_at::DATE::VARCHAR, count(*)
         FROM events
-        WHERE platform = 'ios' GROUP BY 1""").fetchall())
+        WHERE platform = 'ios' GROUP BY 1""").fetchall()
+    )
     return m
 
 
@@ -620,8 +834,9 @@ def test_each_campaign_defect_class_is_counted_exactly(gen_root, cls):
         assert counted["rows_dropped"] > 0
         assert m["ios_events_by_day"].get(day, 0) == 0
         assert mn["ios_events_by_day"][day] == counted["rows_dropped"]
-        assert {d: n for d, n in m["ios_events_by_day"].items()} == \
-            {d: n for d, n in mn["ios_events_by_day"].items() if d != day}
+        assert {d: n for d, n in m["ios_events_by_day"].items()} == {
+            d: n for d, n in mn["ios_events_by_day"].items() if d != day
+        }
         return
     assert counted > 0, cls
     assert m[cls] - mn[cls] == counted, (cls, m[cls], mn[cls], counted)
@@ -649,12 +864,19 @@ def test_each_campaign_defect_class_is_counted_exactly(gen_root, cls):
         # before the start (observed state active, not the target state)
         con = con_for(out)
         for cid, c in truth["arms"].items():
-            n = q1(con, f"SELECT count(*) FROM campaign_assignments WHERE campaign_id = '{cid}' "
-                        "AND variant_id = 'control'")
+            n = q1(
+                con,
+                f"SELECT count(*) FROM campaign_assignments WHERE campaign_id = '{cid}' "
+                "AND variant_id = 'control'",
+            )
             assert c["variants"]["control"]["n_assigned"] == n
-        con.execute("CREATE VIEW base_asg AS SELECT * "
-                    f"FROM read_parquet('{none_out}/campaign_assignments/*.parquet')")
-        not_active = q1(con, """WITH dev AS (SELECT DISTINCT device_id, user_id FROM events
+        con.execute(
+            "CREATE VIEW base_asg AS SELECT * "
+            f"FROM read_parquet('{none_out}/campaign_assignments/*.parquet')"
+        )
+        not_active = q1(
+            con,
+            """WITH dev AS (SELECT DISTINCT device_id, user_id FROM events
             WHERE user_id IS NOT NULL),
             extra AS (SELECT * FROM campaign_assignments EXCEPT ALL SELECT * FROM base_asg),
             act AS (SELECT coalesce(e.user_id, dev.user_id) user_id, e.event_at FROM events e
@@ -663,7 +885,8 @@ def test_each_campaign_defect_class_is_counted_exactly(gen_root, cls):
             WHERE u.registered_at >= x.assigned_at - INTERVAL 7 DAY
                OR NOT EXISTS (SELECT 1 FROM act WHERE act.user_id = x.user_id
                               AND act.event_at BETWEEN x.assigned_at - INTERVAL 3 DAY
-                                  AND x.assigned_at)""")
+                                  AND x.assigned_at)""",
+        )
         assert not_active == 0
 
 
@@ -678,8 +901,13 @@ def test_delivery_classes_together_are_disjoint_and_exact(gen_root):
         _, t1 = crun(gen_root, f"c_{k}", defects=k, defect_rate=0.05)
         assert t1["defects"][k] == truth["defects"][k]
     # land-through: counts only what landed
-    _, tl = crun(gen_root, "c_delivery_lt", defects=",".join(DELIVERY), defect_rate=0.05,
-                 land_through="2026-02-10")
+    _, tl = crun(
+        gen_root,
+        "c_delivery_lt",
+        defects=",".join(DELIVERY),
+        defect_rate=0.05,
+        land_through="2026-02-10",
+    )
     ml = campaign_measures(_cache["c_delivery_lt"][0])
     for k in DELIVERY:
         assert ml[k] == tl["defects"][k] <= truth["defects"][k]
@@ -688,8 +916,9 @@ def test_delivery_classes_together_are_disjoint_and_exact(gen_root):
 def test_all_defects_run(gen_root):
     out, truth = crun(gen_root, "c_all", defects="all", defect_rate=0.05)
     assert truth["params"]["defects"] == list(DEFECTS)
-    assert all((v > 0) if not isinstance(v, dict)
-               else any(x for x in v.values() if isinstance(x, int))
-               for v in truth["defects"].values())
+    assert all(
+        (v > 0) if not isinstance(v, dict) else any(x for x in v.values() if isinstance(x, int))
+        for v in truth["defects"].values()
+    )
     out2, truth2 = crun(gen_root, "c_all_again", defects="all", defect_rate=0.05)
     assert _equal_tables(out, out2) and truth == truth2

@@ -2,6 +2,7 @@
 its folder's `_<folder>__macros.yml`, with each argument of its signature,
 in order, typed and described, so `dbt docs` shows it. Checked against the
 manifest of a `dbt parse` (no warehouse needed)."""
+
 from __future__ import annotations
 
 import copy
@@ -43,15 +44,13 @@ DISPATCH_IMPLEMENTATION = re.compile(r"^[a-z0-9]+__\w")
 # dbt (flag validate_macro_args) compares documented argument names and
 # types with each macro; make those findings, and a properties entry for a
 # macro that does not exist, errors rather than warnings.
-STRICT = json.dumps(
-    {"error": ["InvalidMacroAnnotation", "MacroNotFoundForPatch"]})
+STRICT = json.dumps({"error": ["InvalidMacroAnnotation", "MacroNotFoundForPatch"]})
 
 
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory) -> dict:
     work = tmp_path_factory.mktemp("macro_docs")
-    run_dbt(["parse", "--warn-error-options", STRICT],
-            work / "raw", work / "w.duckdb", work)
+    run_dbt(["parse", "--warn-error-options", STRICT], work / "raw", work / "w.duckdb", work)
     return json.loads((work / "target" / "manifest.json").read_text())
 
 
@@ -59,8 +58,7 @@ def signature(macro_sql: str) -> list[str]:
     """The argument names of a macro, in order, from its {% macro %} tag."""
     header = re.match(r"\s*(\{%-?\s*macro\b.*?-?%\})", macro_sql, re.DOTALL)
     assert header, f"no macro tag at the start of: {macro_sql[:80]!r}"
-    parsed = jinja2.Environment().parse(
-        header.group(1) + "{% endmacro %}")
+    parsed = jinja2.Environment().parse(header.group(1) + "{% endmacro %}")
     macro = next(parsed.find_all(jinja2.nodes.Macro))
     return [argument.name for argument in macro.args]
 
@@ -74,12 +72,12 @@ def folder_of(macro: dict) -> str | None:
 def checked_macros(manifest: dict) -> dict[str, dict]:
     """The project's macros that must be documented, by name."""
     return {
-        macro["name"]: macro for macro in manifest["macros"].values()
+        macro["name"]: macro
+        for macro in manifest["macros"].values()
         if macro["package_name"] == "recall"
         and folder_of(macro) in MACRO_FOLDERS
         and not DISPATCH_IMPLEMENTATION.match(macro["name"])
-        and not (macro["name"] in NOT_YET_DOCUMENTED
-                 and not macro["patch_path"])
+        and not (macro["name"] in NOT_YET_DOCUMENTED and not macro["patch_path"])
     }
 
 
@@ -90,20 +88,19 @@ def documentation_problems(manifest: dict) -> list[str]:
         folder = folder_of(macro)
         expected_file = f"recall://macros/{folder}/_{folder}__macros.yml"
         if macro["patch_path"] != expected_file:
-            problems.append(f"{name}: documented in {macro['patch_path']},"
-                            f" expected {expected_file}")
+            problems.append(
+                f"{name}: documented in {macro['patch_path']}, expected {expected_file}"
+            )
         if not (macro["description"] or "").strip():
             problems.append(f"{name}: no description")
         documented = [argument["name"] for argument in macro["arguments"]]
         declared = signature(macro["macro_sql"])
         if documented != declared:
-            problems.append(f"{name}: documented arguments {documented},"
-                            f" signature {declared}")
+            problems.append(f"{name}: documented arguments {documented}, signature {declared}")
         for argument in macro["arguments"]:
             for key in ("type", "description"):
                 if not (argument.get(key) or "").strip():
-                    problems.append(
-                        f"{name}: argument {argument['name']} has no {key}")
+                    problems.append(f"{name}: argument {argument['name']} has no {key}")
     return problems
 
 
@@ -111,13 +108,10 @@ def test_signature_reads_names_in_order():
     assert signature(
         "{% macro recall_check_whole_number(macro_name, argument_name,"
         " value, minimum,\n        minimum_name=none) %}\n"
-        "{{ x }}{% endmacro %}") == [
-            "macro_name", "argument_name", "value", "minimum",
-            "minimum_name"]
-    assert signature("{%- macro recall_type_double() -%}double"
-                     "{%- endmacro %}") == []
-    assert signature("{% macro f(a, b=[1, 2], c=g(3, 4)) %}"
-                     "{% endmacro %}") == ["a", "b", "c"]
+        "{{ x }}{% endmacro %}"
+    ) == ["macro_name", "argument_name", "value", "minimum", "minimum_name"]
+    assert signature("{%- macro recall_type_double() -%}double{%- endmacro %}") == []
+    assert signature("{% macro f(a, b=[1, 2], c=g(3, 4)) %}{% endmacro %}") == ["a", "b", "c"]
 
 
 def test_every_covered_folder_has_checked_macros(manifest):
@@ -126,10 +120,14 @@ def test_every_covered_folder_has_checked_macros(manifest):
     for name, macro in checked_macros(manifest).items():
         by_folder.setdefault(folder_of(macro), set()).add(name)
     assert set(by_folder) == set(MACRO_FOLDERS), by_folder
-    assert {"recall_add_days", "recall_local_date", "recall_arg_max",
-            "check_raw_contract", "recall_lifecycle_states",
-            "get_incremental_recall_user_days_sql"} <= set(
-                checked_macros(manifest))
+    assert {
+        "recall_add_days",
+        "recall_local_date",
+        "recall_arg_max",
+        "check_raw_contract",
+        "recall_lifecycle_states",
+        "get_incremental_recall_user_days_sql",
+    } <= set(checked_macros(manifest))
     assert "duckdb__recall_local_date" not in checked_macros(manifest)
 
 
@@ -139,28 +137,26 @@ def test_every_macro_of_the_covered_folders_is_documented(manifest):
 
 def test_the_check_reports_missing_and_wrong_docs(manifest):
     damaged = copy.deepcopy(manifest)
-    macros = {macro["name"]: macro for macro in damaged["macros"].values()
-              if macro["package_name"] == "recall"}
+    macros = {
+        macro["name"]: macro
+        for macro in damaged["macros"].values()
+        if macro["package_name"] == "recall"
+    }
     # A macro with no properties entry at all.
-    macros["recall_add_days"].update(
-        description="", patch_path=None, arguments=[])
+    macros["recall_add_days"].update(description="", patch_path=None, arguments=[])
     # Arguments documented out of order, one without a type.
     arguments = macros["recall_local_hour"]["arguments"]
     arguments.reverse()
     arguments[0]["type"] = None
     # Documented in another folder's file.
-    macros["recall_arg_max"]["patch_path"] = (
-        "recall://macros/dates/_dates__macros.yml")
+    macros["recall_arg_max"]["patch_path"] = "recall://macros/dates/_dates__macros.yml"
     # A dispatch implementation stays exempt.
     macros["duckdb__recall_local_date"]["description"] = ""
     found = documentation_problems(damaged)
-    assert [problem for problem in found
-            if problem not in documentation_problems(manifest)] == [
-        "recall_add_days: documented in None, expected"
-        " recall://macros/dates/_dates__macros.yml",
+    assert [problem for problem in found if problem not in documentation_problems(manifest)] == [
+        "recall_add_days: documented in None, expected recall://macros/dates/_dates__macros.yml",
         "recall_add_days: no description",
-        "recall_add_days: documented arguments [],"
-        " signature ['date_expression', 'days']",
+        "recall_add_days: documented arguments [], signature ['date_expression', 'days']",
         "recall_arg_max: documented in"
         " recall://macros/dates/_dates__macros.yml, expected"
         " recall://macros/config/_config__macros.yml",

@@ -1,5 +1,6 @@
 """The collection check of conftest.py: a test that runs dbt or the generator
 must carry @pytest.mark.warehouse. These cases show what the check follows."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,6 +22,7 @@ def _through_a_helper(work):
 def _through_a_closure(work):
     def inner():
         return _through_a_helper(work)
+
     return inner()
 
 
@@ -42,8 +44,9 @@ def _pure(rows):
 
 # Held in a dict: a test naming these functions directly would itself reach
 # dbt and need the mark (which is the check working).
-REACH_DBT = {f.__name__: f for f in (_builds, _through_a_helper, _through_a_closure,
-                                     _through_the_module)}
+REACH_DBT = {
+    f.__name__: f for f in (_builds, _through_a_helper, _through_a_closure, _through_the_module)
+}
 GENERATE = {f.__name__: f for f in (_generates, _generates_in_process)}
 
 

@@ -3,6 +3,7 @@ writes it and the landing gate derives its expectations from it. The dbt sources
 declare it a second time (column names and `data_type`s, which the warehouse's
 on-run-start check compares with the landed tables), so they must agree with it
 column for column, in order."""
+
 from __future__ import annotations
 
 import copy
@@ -41,8 +42,9 @@ def source_tables() -> dict[str, list[tuple[str, str | None]]]:
         for source in doc.get("sources") or []:
             for table in source.get("tables") or []:
                 assert table["name"] not in tables, f"{table['name']} declared twice ({path})"
-                tables[table["name"]] = [(c["name"], c.get("data_type"))
-                                         for c in table.get("columns") or []]
+                tables[table["name"]] = [
+                    (c["name"], c.get("data_type")) for c in table.get("columns") or []
+                ]
     return tables
 
 
@@ -55,16 +57,20 @@ def contract_mismatches(tables: dict[str, list[tuple[str, str | None]]]) -> list
         problems.append(f"{name}: declared as a source, not in schema.py")
     for name in [t for t in SCHEMAS if t in tables]:
         want = [(f.name, source_data_type(f.type)) for f in SCHEMAS[name]]
-        got = [(column, (data_type or "").strip().lower().replace(" ", ""))
-               for column, data_type in tables[name]]
+        got = [
+            (column, (data_type or "").strip().lower().replace(" ", ""))
+            for column, data_type in tables[name]
+        ]
         if [c for c, _ in got] != [c for c, _ in want]:
-            problems.append(f"{name}: columns {[c for c, _ in got]} != schema.py "
-                            f"{[c for c, _ in want]}")
+            problems.append(
+                f"{name}: columns {[c for c, _ in got]} != schema.py {[c for c, _ in want]}"
+            )
             continue
         for (column, got_type), (_, want_type) in zip(got, want, strict=True):
             if got_type != want_type:
-                problems.append(f"{name}.{column}: data_type {got_type!r} != schema.py "
-                                f"{want_type!r}")
+                problems.append(
+                    f"{name}.{column}: data_type {got_type!r} != schema.py {want_type!r}"
+                )
     return problems
 
 
@@ -103,14 +109,17 @@ def _missing_table(tables):
     return tables
 
 
-@pytest.mark.parametrize("damage, expected", [
-    (_retyped, "orders.gross_amount: data_type 'decimal(18,4)' != schema.py 'decimal(18,2)'"),
-    (_renamed, "users: columns"),
-    (_dropped, "message_events: columns"),
-    (_reordered, "campaigns: columns"),
-    (_untyped, "events.event_id: data_type '' != schema.py 'varchar'"),
-    (_missing_table, "campaign_assignments: in schema.py, not declared as a source"),
-])
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        (_retyped, "orders.gross_amount: data_type 'decimal(18,4)' != schema.py 'decimal(18,2)'"),
+        (_renamed, "users: columns"),
+        (_dropped, "message_events: columns"),
+        (_reordered, "campaigns: columns"),
+        (_untyped, "events.event_id: data_type '' != schema.py 'varchar'"),
+        (_missing_table, "campaign_assignments: in schema.py, not declared as a source"),
+    ],
+)
 def test_a_source_that_disagrees_is_reported(damage, expected):
     tables = damage(copy.deepcopy(source_tables()))
     problems = contract_mismatches(tables)
@@ -123,8 +132,9 @@ def test_gate_expectations_follow_the_schema():
     assert list(expectations.CONTRACT) == list(SCHEMAS)
     for table, arrow_schema in SCHEMAS.items():
         assert [c for c, _, _ in expectations.CONTRACT[table]] == arrow_schema.names
-        assert {c for c, _, nullable in expectations.CONTRACT[table] if not nullable} \
-            == set(NOT_NULL[table])
+        assert {c for c, _, nullable in expectations.CONTRACT[table] if not nullable} == set(
+            NOT_NULL[table]
+        )
         assert expectations.KEYS[table] == list(ROW_KEYS[table])
         assert set(ROW_KEYS[table]) <= set(NOT_NULL[table]) <= set(arrow_schema.names)
     # worked by hand: orders.gross_amount is decimal(18,2), not null; coupon_id nullable
@@ -132,7 +142,10 @@ def test_gate_expectations_follow_the_schema():
     assert orders["gross_amount"] == (["Decimal"], False)
     assert orders["coupon_id"] == (["str", "string"], True)
     assert expectations.CONTRACT["campaigns"][-1] == (
-        "attribution_window_days", expectations.INTEGER, False)
+        "attribution_window_days",
+        expectations.INTEGER,
+        False,
+    )
 
 
 def test_an_unknown_contract_type_is_refused():

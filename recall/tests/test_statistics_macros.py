@@ -9,6 +9,7 @@ The expected values come from math.erfc, plain arithmetic, and for the
 chi-square p-value from the regularised incomplete gamma function (series
 and continued fraction over math.lgamma), not from the closed forms that
 the macro unrolls."""
+
 from __future__ import annotations
 
 import json
@@ -44,14 +45,22 @@ TINY = 1e-290
 Z_95 = 1.959963984540054
 # Upper 5% points of the chi-square distribution, df 1 .. 10 (the table in
 # every statistics textbook; df 2 is -2 ln 0.05 exactly).
-CHI_SQUARE_5_PERCENT = [3.841458820694124, 5.991464547107979,
-                        7.814727903251178, 9.487729036781154,
-                        11.070497693516351, 12.591587243743977,
-                        14.067140449340169, 15.507313055865453,
-                        16.918977604620448, 18.307038053275146]
+CHI_SQUARE_5_PERCENT = [
+    3.841458820694124,
+    5.991464547107979,
+    7.814727903251178,
+    9.487729036781154,
+    11.070497693516351,
+    12.591587243743977,
+    14.067140449340169,
+    15.507313055865453,
+    16.918977604620448,
+    18.307038053275146,
+]
 
 
 # --- the reference statistics ----------------------------------------------
+
 
 def ref_erfc(x):
     return None if x is None else math.erfc(x)
@@ -150,26 +159,39 @@ def test_chi_square_reference_is_itself_right():
     for df, point in enumerate(CHI_SQUARE_5_PERCENT, start=1):
         assert ref_chi_square_p(point, df) == pytest.approx(0.05, rel=1e-9)
     for x in (0.01, 0.5, 2.9, 3.1, 20.0, 100.0, 700.0):
-        assert ref_chi_square_p(x, 1) == pytest.approx(
-            math.erfc(math.sqrt(x / 2)), rel=1e-13)
-        assert ref_chi_square_p(x, 2) == pytest.approx(
-            math.exp(-x / 2), rel=1e-13)
+        assert ref_chi_square_p(x, 1) == pytest.approx(math.erfc(math.sqrt(x / 2)), rel=1e-13)
+        assert ref_chi_square_p(x, 2) == pytest.approx(math.exp(-x / 2), rel=1e-13)
 
 
 # --- the grid of cases -------------------------------------------------------
+
 
 def count_cases():
     """(x_t, n_t, x_c, n_c): every outcome of arms of 1 .. 10 users (zero
     conversions, x = n, both zero), empty arms, large arms, impossible
     counts (more converters than users)."""
-    cases = [(x_t, n_t, x_c, n_c)
-             for n_t in range(1, 11) for x_t in range(n_t + 1)
-             for n_c in range(1, 11) for x_c in range(n_c + 1)]
-    cases += [(0, 0, 3, 10), (3, 10, 0, 0), (0, 0, 0, 0), (0, 0, 5, 5),
-              (5123, 100000, 4870, 100000), (100000, 100000, 99999, 100000),
-              (0, 100000, 1, 100000), (12, 100000, 0, 100000),
-              (0, 100000, 0, 100000), (100000, 100000, 100000, 100000),
-              (51234, 99871, 50012, 100003), (5, 3, 2, 2), (7, 5, 1, 9)]
+    cases = [
+        (x_t, n_t, x_c, n_c)
+        for n_t in range(1, 11)
+        for x_t in range(n_t + 1)
+        for n_c in range(1, 11)
+        for x_c in range(n_c + 1)
+    ]
+    cases += [
+        (0, 0, 3, 10),
+        (3, 10, 0, 0),
+        (0, 0, 0, 0),
+        (0, 0, 5, 5),
+        (5123, 100000, 4870, 100000),
+        (100000, 100000, 99999, 100000),
+        (0, 100000, 1, 100000),
+        (12, 100000, 0, 100000),
+        (0, 100000, 0, 100000),
+        (100000, 100000, 100000, 100000),
+        (51234, 99871, 50012, 100003),
+        (5, 3, 2, 2),
+        (7, 5, 1, 9),
+    ]
     return cases
 
 
@@ -177,10 +199,23 @@ def z_cases():
     """|z| up to 8 in steps of 1/8, both sides of Cody's interval edges
     (|z| / sqrt(2) = 0.46875 and 4), the 95% point, far tails."""
     grid = [k / 8 for k in range(-64, 65)]
-    edges = [edge * math.sqrt(2) + shift for edge in (0.46875, 4.0)
-             for shift in (-1e-9, 0.0, 1e-9)]
-    special = [1e-12, -1e-12, Z_95, -Z_95, 10.0, -12.5, 20.0, 30.0, 37.0,
-               -37.5, 38.0, 40.0, -40.0, 1e6]
+    edges = [edge * math.sqrt(2) + shift for edge in (0.46875, 4.0) for shift in (-1e-9, 0.0, 1e-9)]
+    special = [
+        1e-12,
+        -1e-12,
+        Z_95,
+        -Z_95,
+        10.0,
+        -12.5,
+        20.0,
+        30.0,
+        37.0,
+        -37.5,
+        38.0,
+        40.0,
+        -40.0,
+        1e6,
+    ]
     return grid + edges + [-e for e in edges] + special
 
 
@@ -189,25 +224,29 @@ def erfc_cases():
     of 1/16, both sides of Cody's interval edges (0.46875, 4 and the
     underflow point 26.543), the far tails and null."""
     grid = [k / 16 for k in range(-96, 97)]
-    edges = [edge + shift for edge in (0.46875, 4.0, 26.543)
-             for shift in (-1e-9, 0.0, 1e-9)]
+    edges = [edge + shift for edge in (0.46875, 4.0, 26.543) for shift in (-1e-9, 0.0, 1e-9)]
     special = [1e-12, -1e-12, 1.0, 10.0, 26.0, 27.0, 1e6, None]
-    return grid + edges + [-e for e in edges] + special + [
-        -x for x in special if x is not None]
+    return grid + edges + [-e for e in edges] + special + [-x for x in special if x is not None]
 
 
 def chi_square_cases():
     """(statistic, df): df 1 .. 10 at 0, 0.5, 3.84, 20, 100 and at the 5%
     points; large df; tiny and huge statistics; out-of-range df."""
-    cases = [(s, df) for df in range(1, 11)
-             for s in (0.0, 0.5, 3.84, 20.0, 100.0)]
+    cases = [(s, df) for df in range(1, 11) for s in (0.0, 0.5, 3.84, 20.0, 100.0)]
     cases += [(p, df) for df, p in enumerate(CHI_SQUARE_5_PERCENT, start=1)]
-    cases += [(s, df) for df in (15, 29, 30, 31, 64, 99, 100)
-              for s in (0.5, 3.84, 20.0, 100.0, 150.0)]
-    cases += [(1e-12, 1), (1e-12, 2), (1e-12, 7), (2000.0, 2), (2000.0, 3),
-              (2000.0, 100), (5000.0, 1)]
-    cases += [(3.84, 0), (3.84, -1), (3.84, 101), (-1.0, 3), (None, 3),
-              (3.84, None)]
+    cases += [
+        (s, df) for df in (15, 29, 30, 31, 64, 99, 100) for s in (0.5, 3.84, 20.0, 100.0, 150.0)
+    ]
+    cases += [
+        (1e-12, 1),
+        (1e-12, 2),
+        (1e-12, 7),
+        (2000.0, 2),
+        (2000.0, 3),
+        (2000.0, 100),
+        (5000.0, 1),
+    ]
+    cases += [(3.84, 0), (3.84, -1), (3.84, 101), (-1.0, 3), (None, 3), (3.84, None)]
     return cases
 
 
@@ -245,11 +284,16 @@ from cases
 def compile_inline(sql: str, work, check: bool = True):
     """dbt compile --inline through the project, on its own target folder;
     returns the compiled SQL (or the finished process when check=False)."""
-    proc = run_dbt(["compile", "--quiet", "--output", "json", "--inline", sql],
-                   work / "raw", work / "stats.duckdb", work, check=check)
+    proc = run_dbt(
+        ["compile", "--quiet", "--output", "json", "--inline", sql],
+        work / "raw",
+        work / "stats.duckdb",
+        work,
+        check=check,
+    )
     if not check:
         return proc
-    return json.loads(proc.stdout[proc.stdout.index("{"):])["compiled"]
+    return json.loads(proc.stdout[proc.stdout.index("{") :])["compiled"]
 
 
 @pytest.fixture(scope="module")
@@ -272,13 +316,15 @@ def results(work):
         # z for the interval's critical value: 1.96 here, 1 .. 3 below.
         rows.append(("counts", *counts, 1.96, None, None, None))
     for k, counts in enumerate(count_cases()[::97]):
-        rows.append(("counts_z", *counts, 1.0 + (k % 5) / 2, None, None,
-                     None))
+        rows.append(("counts_z", *counts, 1.0 + (k % 5) / 2, None, None, None))
     for statistic, df in chi_square_cases():
-        rows.append(("chi", None, None, None, None, None, statistic, df,
-                     None if df is None else float(df)))
-    rows += [("chi", None, None, None, None, None, 3.84, 3, 2.5),
-             ("chi", None, None, None, None, None, 3.84, 3, 3.0)]
+        rows.append(
+            ("chi", None, None, None, None, None, statistic, df, None if df is None else float(df))
+        )
+    rows += [
+        ("chi", None, None, None, None, None, 3.84, 3, 2.5),
+        ("chi", None, None, None, None, None, 3.84, 3, 3.0),
+    ]
     con = duckdb.connect()
     try:
         con.execute("""
@@ -288,22 +334,25 @@ def results(work):
                 df integer, df_real double)""")
         con.executemany(
             "insert into cases values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(i, *row) for i, row in enumerate(rows)])
-        cursor = con.execute(f"select * from ({compiled}) as computed"
-                             " order by case_id")
+            [(i, *row) for i, row in enumerate(rows)],
+        )
+        cursor = con.execute(f"select * from ({compiled}) as computed order by case_id")
         names = [column[0] for column in cursor.description]
         computed = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-        described = con.execute(
-            f"describe select * from ({compiled}) as computed").fetchall()
+        described = con.execute(f"describe select * from ({compiled}) as computed").fetchall()
         types = {column[0]: column[1] for column in described}
     finally:
         con.close()
     assert len(computed) == len(rows)
-    inputs = ["kind", "x_t", "n_t", "x_c", "n_c", "z", "statistic", "df",
-              "df_real"]
-    return {"rows": [dict(zip(inputs, row, strict=True), **values)
-                     for row, values in zip(rows, computed, strict=True)],
-            "types": types, "compiled": compiled}
+    inputs = ["kind", "x_t", "n_t", "x_c", "n_c", "z", "statistic", "df", "df_real"]
+    return {
+        "rows": [
+            dict(zip(inputs, row, strict=True), **values)
+            for row, values in zip(rows, computed, strict=True)
+        ],
+        "types": types,
+        "compiled": compiled,
+    }
 
 
 def close(got, want, rel, abs_tol=0.0):
@@ -327,8 +376,9 @@ def check(results, kind, column, reference, rel, abs_tol=0.0):
             if abs(want) > TINY:
                 worst_rel = max(worst_rel, abs(got - want) / abs(want))
     assert not bad, f"{column}: {len(bad)} of {len(rows)} cases off: {bad[:5]}"
-    print(f"{column}: {len(rows)} cases, max abs error {worst_abs:.2e},"
-          f" max rel error {worst_rel:.2e}")
+    print(
+        f"{column}: {len(rows)} cases, max abs error {worst_abs:.2e}, max rel error {worst_rel:.2e}"
+    )
     return worst_abs, worst_rel
 
 
@@ -338,18 +388,20 @@ def counts_of(row):
 
 # --- the checks -------------------------------------------------------------
 
+
 def test_every_macro_returns_a_double(results):
-    assert {name: kind for name, kind in results["types"].items()
-            if name != "case_id" and kind != "DOUBLE"} == {}
+    assert {
+        name: kind
+        for name, kind in results["types"].items()
+        if name != "case_id" and kind != "DOUBLE"
+    } == {}
 
 
 def test_erfc(results):
     """erfc over the whole line, negative arguments (2 - erfc(|x|))
     included, against math.erfc; then values worked out by hand."""
-    check(results, {"x"}, "erfc", lambda r: ref_erfc(r["z"]), NORMAL_REL,
-          TINY)
-    by_x = {row["z"]: row["erfc"] for row in results["rows"]
-            if row["kind"] == "x"}
+    check(results, {"x"}, "erfc", lambda r: ref_erfc(r["z"]), NORMAL_REL, TINY)
+    by_x = {row["z"]: row["erfc"] for row in results["rows"] if row["kind"] == "x"}
     assert by_x[0.0] == 1.0
     assert by_x[None] is None
     # erfc(1) = 0.1572992070502851..., and erfc(-x) = 2 - erfc(x).
@@ -361,11 +413,11 @@ def test_erfc(results):
 
 
 def test_two_sided_p_value_keeps_its_accuracy_in_the_tails(results):
-    _, worst_rel = check(results, {"z"}, "p_value",
-                         lambda r: ref_two_sided_p(r["z"]), NORMAL_REL, TINY)
+    _, worst_rel = check(
+        results, {"z"}, "p_value", lambda r: ref_two_sided_p(r["z"]), NORMAL_REL, TINY
+    )
     assert worst_rel < 1e-6  # the spec's bound
-    by_z = {row["z"]: row["p_value"] for row in results["rows"]
-            if row["kind"] == "z"}
+    by_z = {row["z"]: row["p_value"] for row in results["rows"] if row["kind"] == "z"}
     # 1 - Phi(8) would cancel to 0 in double precision; the tail is 1.2e-15.
     assert by_z[8.0] == pytest.approx(1.2209642664400748e-15, rel=1e-12)
     assert by_z[Z_95] == pytest.approx(0.05, rel=1e-12)
@@ -374,33 +426,50 @@ def test_two_sided_p_value_keeps_its_accuracy_in_the_tails(results):
 
 
 def test_two_proportion_z_and_its_p_value(results):
-    check(results, {"counts"}, "z_statistic", lambda r: ref_z(*counts_of(r)),
-          ARITHMETIC_REL, ARITHMETIC_ABS)
-    check(results, {"counts"}, "z_p_value",
-          lambda r: None if ref_z(*counts_of(r)) is None
-          else ref_two_sided_p(ref_z(*counts_of(r))),
-          NORMAL_REL, TINY)
+    check(
+        results,
+        {"counts"},
+        "z_statistic",
+        lambda r: ref_z(*counts_of(r)),
+        ARITHMETIC_REL,
+        ARITHMETIC_ABS,
+    )
+    check(
+        results,
+        {"counts"},
+        "z_p_value",
+        lambda r: None if ref_z(*counts_of(r)) is None else ref_two_sided_p(ref_z(*counts_of(r))),
+        NORMAL_REL,
+        TINY,
+    )
 
 
 def test_lifts(results):
-    check(results, {"counts"}, "absolute_lift",
-          lambda r: ref_absolute_lift(*counts_of(r)),
-          ARITHMETIC_REL, ARITHMETIC_ABS)
-    check(results, {"counts"}, "relative_lift",
-          lambda r: ref_relative_lift(*counts_of(r)),
-          ARITHMETIC_REL, ARITHMETIC_ABS)
-    rows = {counts_of(row): row for row in results["rows"]
-            if row["kind"] == "counts"}
+    check(
+        results,
+        {"counts"},
+        "absolute_lift",
+        lambda r: ref_absolute_lift(*counts_of(r)),
+        ARITHMETIC_REL,
+        ARITHMETIC_ABS,
+    )
+    check(
+        results,
+        {"counts"},
+        "relative_lift",
+        lambda r: ref_relative_lift(*counts_of(r)),
+        ARITHMETIC_REL,
+        ARITHMETIC_ABS,
+    )
+    rows = {counts_of(row): row for row in results["rows"] if row["kind"] == "counts"}
     # By hand: 3 of 10 against 2 of 10 is 0.3 - 0.2 = 0.1 absolute and
     # 0.1 / 0.2 = 0.5 relative; 5123 against 4870 of 100000 each is
     # 0.00253 absolute and 253 / 4870 relative; 7 of 10 against 7 of 10
     # is no lift at all.
     assert rows[(3, 10, 2, 10)]["absolute_lift"] == pytest.approx(0.1)
     assert rows[(3, 10, 2, 10)]["relative_lift"] == pytest.approx(0.5)
-    assert rows[(5123, 100000, 4870, 100000)]["absolute_lift"] \
-        == pytest.approx(0.00253)
-    assert rows[(5123, 100000, 4870, 100000)]["relative_lift"] \
-        == pytest.approx(253 / 4870)
+    assert rows[(5123, 100000, 4870, 100000)]["absolute_lift"] == pytest.approx(0.00253)
+    assert rows[(5123, 100000, 4870, 100000)]["relative_lift"] == pytest.approx(253 / 4870)
     assert rows[(7, 10, 7, 10)]["absolute_lift"] == 0.0
     assert rows[(7, 10, 7, 10)]["relative_lift"] == 0.0
 
@@ -418,36 +487,56 @@ def test_models_divide_with_recall_safe_divide():
     inline = sorted(
         path.relative_to(models).as_posix()
         for path in models.rglob("*.sql")
-        if "nullif(" in path.read_text().lower().replace(" ", ""))
+        if "nullif(" in path.read_text().lower().replace(" ", "")
+    )
     assert set(inline) - INLINE_DIVISIONS_PENDING == set(), inline
 
 
 def test_absolute_lift_interval(results):
     for column, sign in (("absolute_lower", -1), ("absolute_upper", 1)):
-        check(results, {"counts"}, column,
-              lambda r, s=sign: ref_absolute_ci(*counts_of(r), s, 1.96),
-              ARITHMETIC_REL, ARITHMETIC_ABS)
-    check(results, {"counts", "counts_z"}, "absolute_upper_z",
-          lambda r: ref_absolute_ci(*counts_of(r), 1, r["z"]),
-          ARITHMETIC_REL, ARITHMETIC_ABS)
+        check(
+            results,
+            {"counts"},
+            column,
+            lambda r, s=sign: ref_absolute_ci(*counts_of(r), s, 1.96),
+            ARITHMETIC_REL,
+            ARITHMETIC_ABS,
+        )
+    check(
+        results,
+        {"counts", "counts_z"},
+        "absolute_upper_z",
+        lambda r: ref_absolute_ci(*counts_of(r), 1, r["z"]),
+        ARITHMETIC_REL,
+        ARITHMETIC_ABS,
+    )
 
 
 def test_relative_lift_interval(results):
     for column, sign in (("relative_lower", -1), ("relative_upper", 1)):
-        check(results, {"counts"}, column,
-              lambda r, s=sign: ref_relative_ci(*counts_of(r), s, 1.96),
-              ARITHMETIC_REL, ARITHMETIC_ABS)
-    check(results, {"counts"}, "relative_lower_99",
-          lambda r: ref_relative_ci(*counts_of(r), -1, 2.5758293035489004),
-          ARITHMETIC_REL, ARITHMETIC_ABS)
+        check(
+            results,
+            {"counts"},
+            column,
+            lambda r, s=sign: ref_relative_ci(*counts_of(r), s, 1.96),
+            ARITHMETIC_REL,
+            ARITHMETIC_ABS,
+        )
+    check(
+        results,
+        {"counts"},
+        "relative_lower_99",
+        lambda r: ref_relative_ci(*counts_of(r), -1, 2.5758293035489004),
+        ARITHMETIC_REL,
+        ARITHMETIC_ABS,
+    )
 
 
 def test_rulings_r38_nulls(results):
     """The named edge cases, spelled out: a zero-conversion control has an
     absolute lift and interval but no relative lift, interval or (pooled
     rate 0) z; an empty arm has nothing."""
-    rows = {counts_of(row): row for row in results["rows"]
-            if row["kind"] == "counts"}
+    rows = {counts_of(row): row for row in results["rows"] if row["kind"] == "counts"}
     control_zero = rows[(3, 10, 0, 10)]
     assert control_zero["absolute_lift"] == pytest.approx(0.3)
     assert control_zero["absolute_lower"] is not None
@@ -463,44 +552,65 @@ def test_rulings_r38_nulls(results):
     assert everyone["z_statistic"] is None
     assert everyone["relative_lower"] == everyone["relative_upper"] == 0.0
     for empty in ((0, 0, 3, 10), (3, 10, 0, 0), (0, 0, 0, 0)):
-        assert all(rows[empty][column] is None for column in (
-            "z_statistic", "z_p_value", "absolute_lift", "relative_lift",
-            "absolute_lower", "absolute_upper", "relative_lower",
-            "relative_upper")), empty
+        assert all(
+            rows[empty][column] is None
+            for column in (
+                "z_statistic",
+                "z_p_value",
+                "absolute_lift",
+                "relative_lift",
+                "absolute_lower",
+                "absolute_upper",
+                "relative_lower",
+                "relative_upper",
+            )
+        ), empty
     impossible = rows[(5, 3, 2, 2)]  # negative variances: null, not NaN
     assert impossible["z_statistic"] is None
     assert impossible["relative_lower"] is None
 
 
 def test_chi_square_p_value(results):
-    check(results, {"chi"}, "chi_square_p",
-          lambda r: ref_chi_square_p(r["statistic"], r["df"]),
-          CHI_SQUARE_REL, TINY)
+    check(
+        results,
+        {"chi"},
+        "chi_square_p",
+        lambda r: ref_chi_square_p(r["statistic"], r["df"]),
+        CHI_SQUARE_REL,
+        TINY,
+    )
     rows = [row for row in results["rows"] if row["kind"] == "chi"]
     for row in rows:
         if row["df_real"] in (2.5,):
             assert row["chi_square_p_real_df"] is None
         else:
             assert row["chi_square_p_real_df"] == row["chi_square_p"]
-    by_case = {(row["statistic"], row["df"]): row["chi_square_p"]
-               for row in rows}
+    by_case = {(row["statistic"], row["df"]): row["chi_square_p"] for row in rows}
     assert by_case[(3.841458820694124, 1)] == pytest.approx(0.05, rel=1e-12)
     assert by_case[(0.0, 7)] == 1.0
-    for out_of_range in ((3.84, 0), (3.84, -1), (3.84, 101), (-1.0, 3),
-                         (None, 3), (3.84, None)):
+    for out_of_range in ((3.84, 0), (3.84, -1), (3.84, 101), (-1.0, 3), (None, 3), (3.84, None)):
         assert by_case[out_of_range] is None
 
 
-@pytest.mark.parametrize("call, message", [
-    ("recall_absolute_lift_ci('a', 'b', 'c', 'd', 'middle')",
-     "recall_absolute_lift_ci: argument 'bound' must be 'lower' or 'upper';"
-     ' received "middle".'),
-    ("recall_relative_lift_ci('a', 'b', 'c', 'd', 'upper', z=0)",
-     "recall_relative_lift_ci: argument 'z' must be a positive number"),
-    ("recall_two_proportion_z('a', 'b', 'c', none)",
-     "recall_two_proportion_z: argument 'n_c' must be a SQL column or"
-     " expression as a non-blank string; received null."),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            "recall_absolute_lift_ci('a', 'b', 'c', 'd', 'middle')",
+            "recall_absolute_lift_ci: argument 'bound' must be 'lower' or 'upper';"
+            ' received "middle".',
+        ),
+        (
+            "recall_relative_lift_ci('a', 'b', 'c', 'd', 'upper', z=0)",
+            "recall_relative_lift_ci: argument 'z' must be a positive number",
+        ),
+        (
+            "recall_two_proportion_z('a', 'b', 'c', none)",
+            "recall_two_proportion_z: argument 'n_c' must be a SQL column or"
+            " expression as a non-blank string; received null.",
+        ),
+    ],
+)
 def test_bad_arguments_stop_compilation(work, call, message):
     proc = compile_inline("select {{ " + call + " }}", work, check=False)
     assert proc.returncode != 0

@@ -14,6 +14,7 @@ on the past) with that predictable variance, so
     z = (R / user_days - rate) / (sqrt(variance) / user_days)
 is approximately standard normal whenever expected_returns is not small.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -63,7 +64,9 @@ def estimated_natural_returns(db, as_of: str) -> dict:
     d <= as_of and d before the user's first assignment day to a treatment
     arm; a return on d counts from churned when its episode has a
     churned_from_date, else from silent."""
-    rows = query(db, f"""
+    rows = query(
+        db,
+        f"""
         with treatment_starts as (
             select
                 assignments.user_id,
@@ -124,7 +127,8 @@ def estimated_natural_returns(db, as_of: str) -> dict:
         select state, channel, coalesce(population.user_days, 0), coalesce(returns.returns, 0)
         from population
         full join returns using (state, channel)
-    """)
+    """,
+    )
     return {(s, ch): (int(n), int(r)) for s, ch, n, r in rows}
 
 
@@ -137,11 +141,14 @@ def _z(returns, user_days, truth_cell) -> float:
 def test_lifecycle_covers_registration_to_as_of(built, demo):
     _, truth = demo
     as_of = truth["as_of_date"]
-    (users, open_intervals, late, registered), = query(built, f"""
+    ((users, open_intervals, late, registered),) = query(
+        built,
+        f"""
         select count(distinct user_id), count(*) filter (where valid_to is null),
             count(*) filter (where valid_from > date '{as_of}' or valid_to > date '{as_of}'),
             (select count(*) from marts.dim_users)
-        from marts.fct_user_lifecycle""")
+        from marts.fct_user_lifecycle""",
+    )
     assert users == open_intervals == registered
     assert late == 0
 
@@ -150,7 +157,9 @@ def test_returns_in_episodes_match_lifecycle_transitions(built):
     # Both marts tell when a user returns: an episode's return_date, and a
     # silent/churned interval followed by an active one. They must agree
     # pair for pair (user, return day, state on the day before).
-    (only_episodes, only_intervals, n), = query(built, """
+    ((only_episodes, only_intervals, n),) = query(
+        built,
+        """
         with from_episodes as (
             select user_id, return_date as d,
                 case when churned_from_date is not null then 'churned' else 'silent' end as s
@@ -168,7 +177,8 @@ def test_returns_in_episodes_match_lifecycle_transitions(built):
         select
             (select count(*) from (from from_episodes except all from from_intervals)),
             (select count(*) from (from from_intervals except all from from_episodes)),
-            (select count(*) from from_episodes)""")
+            (select count(*) from from_episodes)""",
+    )
     assert n > 0
     assert only_episodes == 0 and only_intervals == 0
 
@@ -192,8 +202,10 @@ def test_natural_return_rates_match_truth(built, demo):
             slack = max(USER_DAYS_SLACK_ABS, USER_DAYS_SLACK_REL * cell["user_days"])
             if abs(n - cell["user_days"]) > slack:
                 failures.append(f"{state}/{channel}: user_days {n} vs truth {cell['user_days']}")
-            line = (f"{state}/{channel}: truth {cell['rate'] or 0:.5f} est {r}/{n} "
-                    f"user_days {cell['user_days']} expected {cell['expected_returns']:.2f}")
+            line = (
+                f"{state}/{channel}: truth {cell['rate'] or 0:.5f} est {r}/{n} "
+                f"user_days {cell['user_days']} expected {cell['expected_returns']:.2f}"
+            )
             if cell["expected_returns"] >= MIN_EXPECTED_RETURNS:
                 z = _z(r, n, cell)
                 tested += 1
@@ -205,8 +217,10 @@ def test_natural_return_rates_match_truth(built, demo):
         if pooled_truth["expected_returns"] >= MIN_EXPECTED_RETURNS:
             z = _z(pooled_r, pooled_n, pooled_truth)
             tested += 1
-            line = (f"{state}/all: truth {pooled_truth['rate']:.5f} "
-                    f"est {pooled_r}/{pooled_n} z {z:+.2f}")
+            line = (
+                f"{state}/all: truth {pooled_truth['rate']:.5f} "
+                f"est {pooled_r}/{pooled_n} z {z:+.2f}"
+            )
             report.append(line)
             if abs(z) > Z:
                 failures.append(line)

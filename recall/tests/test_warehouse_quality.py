@@ -7,6 +7,7 @@ pass, warn or fail. Each defect class gets a tiny world of its own (1,000
 users, 40 days: two campaigns) with that defect alone, and only what the
 checks read is built (two worlds at a time).
 """
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,12 @@ from recall.tests.conftest import generate, query, run_dbt
 pytestmark = pytest.mark.warehouse
 
 WORLD = dict(users=1000, days=40, seed=5)
-SELECT = ("+rpt_data_quality_checks_daily +rpt_tracking_completeness_daily "
-          "test_name:recall_quality_check_is_ok "
-          "+rpt_raw_row_reconciliation assert_raw_rows_reconcile "
-          "quality_check_names_are_registered")
+SELECT = (
+    "+rpt_data_quality_checks_daily +rpt_tracking_completeness_daily "
+    "test_name:recall_quality_check_is_ok "
+    "+rpt_raw_row_reconciliation assert_raw_rows_reconcile "
+    "quality_check_names_are_registered"
+)
 
 # defect class -> (the dbt test that must fire, its status: warn or fail)
 EXPECTED = {
@@ -48,8 +51,7 @@ EXPECTED = {
     "late_sends": ("dq_late_sends", "warn"),
     "contaminated_controls": ("dq_contaminated_controls", "warn"),
     "late": ("dq_late_events", "warn"),
-    "missing_required_properties": ("dq_events_missing_required_property",
-                                    "warn"),
+    "missing_required_properties": ("dq_events_missing_required_property", "warn"),
     "duplicates": ("dq_duplicate_event_rows", "warn"),
     "unknown_event_names": ("dq_quarantined_event_rows", "warn"),
     "never_identified": ("dq_identified_events", "fail"),
@@ -70,18 +72,32 @@ REPAIRED = {"anonymous_events": 0.2}
 # severity is an error and between the warn and error thresholds where it
 # is a warning.
 RATES = {
-    "missing_platform_day": 0.2, "clicks_without_app_open": 0.2,
-    "purchases_without_order": 0.2, "never_identified": 0.2,
-    "orders_without_purchase": 0.2, "callbacks_out_of_order": 0.2,
-    "callbacks_without_send": 0.02, "duplicate_assignments": 0.02,
-    "early_sends": 0.02, "late": 0.02, "contaminated_controls": 0.02,
-    "unknown_event_names": 0.02, "sends_without_assignment": 0.02,
-    "missed_sends": 0.02, "missing_required_properties": 0.02,
-    "duplicate_sends": 0.02, "unknown_campaign_assignments": 0.02,
-    "off_target_assignments": 0.02, "late_sends": 0.02, "duplicates": 0.1,
-    "malformed_properties": 0.05, "future_events": 0.05,
-    "unknown_users": 0.2, "conflicting_duplicates": 0.2,
-    "conflicting_versions": 0.02, "invalid_amounts": 0.02,
+    "missing_platform_day": 0.2,
+    "clicks_without_app_open": 0.2,
+    "purchases_without_order": 0.2,
+    "never_identified": 0.2,
+    "orders_without_purchase": 0.2,
+    "callbacks_out_of_order": 0.2,
+    "callbacks_without_send": 0.02,
+    "duplicate_assignments": 0.02,
+    "early_sends": 0.02,
+    "late": 0.02,
+    "contaminated_controls": 0.02,
+    "unknown_event_names": 0.02,
+    "sends_without_assignment": 0.02,
+    "missed_sends": 0.02,
+    "missing_required_properties": 0.02,
+    "duplicate_sends": 0.02,
+    "unknown_campaign_assignments": 0.02,
+    "off_target_assignments": 0.02,
+    "late_sends": 0.02,
+    "duplicates": 0.1,
+    "malformed_properties": 0.05,
+    "future_events": 0.05,
+    "unknown_users": 0.2,
+    "conflicting_duplicates": 0.2,
+    "conflicting_versions": 0.02,
+    "invalid_amounts": 0.02,
     # before_registration lands 0.2 x the rate: at 1.0 the quarantined rows
     # of the earliest days pass the error share.
     "before_registration": 1.0,
@@ -102,14 +118,24 @@ def _build(root: Path, name: str, defects: str, rate: float | None) -> dict:
         extra += ["--defect-rate", str(rate)]
     raw, work = root / name / "raw", root / name
     generate(raw, WORLD["users"], WORLD["days"], WORLD["seed"], *extra)
-    run_dbt(["build", "--select", SELECT, "--indirect-selection", "empty",
-             "--exclude-resource-type", "unit_test"],
-            raw, work / "w.duckdb", work, check=False)
+    run_dbt(
+        [
+            "build",
+            "--select",
+            SELECT,
+            "--indirect-selection",
+            "empty",
+            "--exclude-resource-type",
+            "unit_test",
+        ],
+        raw,
+        work / "w.duckdb",
+        work,
+        check=False,
+    )
     results = json.loads((work / "target" / "run_results.json").read_text())
-    built = {r["unique_id"].split(".")[2]: r["status"]
-             for r in results["results"]}
-    failed = {k: v for k, v in built.items()
-              if v in ("error", "skipped")}
+    built = {r["unique_id"].split(".")[2]: r["status"] for r in results["results"]}
+    failed = {k: v for k, v in built.items() if v in ("error", "skipped")}
     assert not failed, f"world {name}: nodes did not run: {failed}"
     # Every raw row is still accounted for (clean, duplicate, superseded or
     # quarantined), whatever the defect.
@@ -119,11 +145,21 @@ def _build(root: Path, name: str, defects: str, rate: float | None) -> dict:
     # The alert command reads this run and says what fired, where and how
     # badly (its failing rows are read from this world's warehouse).
     proc = subprocess.run(
-        [sys.executable, "-m", "recall.quality.alerts", "--no-gate",
-         "--run-results", str(work / "target" / "run_results.json"),
-         "--manifest", str(work / "target" / "manifest.json"),
-         "--db", str(work / "w.duckdb")],
-        capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "recall.quality.alerts",
+            "--no-gate",
+            "--run-results",
+            str(work / "target" / "run_results.json"),
+            "--manifest",
+            str(work / "target" / "manifest.json"),
+            "--db",
+            str(work / "w.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     alerts = [json.loads(line) for line in proc.stdout.splitlines()]
     ALERTS[name] = (proc.returncode, {a["check"]: a for a in alerts})
     return {k: v for k, v in built.items() if k.startswith("dq_")}
@@ -139,8 +175,7 @@ def check_statuses(tmp_path_factory) -> dict[str, dict[str, str]]:
         if defect in DEFECTS:
             jobs[defect] = (defect, rate)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(_build, root, name, *job)
-                   for name, job in jobs.items()}
+        futures = {name: pool.submit(_build, root, name, *job) for name, job in jobs.items()}
         return {name: future.result() for name, future in futures.items()}
 
 
@@ -158,8 +193,8 @@ def test_check_fires_on_its_defect(check_statuses, defect):
     world = defect
     test_name, status = EXPECTED[defect]
     assert check_statuses[world][test_name] == status, (
-        f"{defect}: {test_name} is {check_statuses[world][test_name]},"
-        f" expected {status}")
+        f"{defect}: {test_name} is {check_statuses[world][test_name]}, expected {status}"
+    )
 
 
 @pytest.mark.parametrize("defect", sorted(EXPECTED))
@@ -183,11 +218,12 @@ def test_alert_says_what_where_and_how_bad(check_statuses, defect):
         # Rows are listed in order of day and slice; an error row may come
         # after the first five, but the stored rows hold it.
         assert statuses <= {"warn", "error"}, alert["where"]
-    assert any(("share" in row and row["share"] is not None)
-               or "volume_ratio" in row for row in alert["where"])
+    assert any(
+        ("share" in row and row["share"] is not None) or "volume_ratio" in row
+        for row in alert["where"]
+    )
     # The scheduler learns from the exit code whether an error fired.
-    expected_code = 1 if any(s == "fail" for s in check_statuses[world].values()) \
-        else 0
+    expected_code = 1 if any(s == "fail" for s in check_statuses[world].values()) else 0
     assert code == expected_code
 
 
@@ -199,8 +235,12 @@ def test_repaired_defect_raises_no_tracking_check(check_statuses, defect):
     # campaign's assignment day: dq_off_target_assignments may warn, as it
     # should, since the warehouse then sees another state.)
     statuses = check_statuses[defect]
-    for name in ("dq_identified_events", "dq_quarantined_event_rows",
-                 "dq_duplicate_event_rows", "dq_tracking_volume"):
+    for name in (
+        "dq_identified_events",
+        "dq_quarantined_event_rows",
+        "dq_duplicate_event_rows",
+        "dq_tracking_volume",
+    ):
         assert statuses[name] == "pass", (name, statuses[name])
     assert "fail" not in statuses.values(), statuses
     code, _ = ALERTS[defect]
@@ -209,77 +249,95 @@ def test_repaired_defect_raises_no_tracking_check(check_statuses, defect):
 
 def test_clean_data_raises_no_alert(check_statuses):
     code, alerts = ALERTS["clean"]
-    assert code == 0 and not any(a["check"].startswith("dq_")
-                                 for a in alerts.values()), alerts
+    assert code == 0 and not any(a["check"].startswith("dq_") for a in alerts.values()), alerts
 
 
 # ---- the marts on the demo warehouse, against independent counts
 
+
 def _as_of(db: Path) -> str:
-    return str(query(db, "select max(date_day) from"
-                         " marts.rpt_tracking_completeness_daily")[0][0])
+    return str(query(db, "select max(date_day) from marts.rpt_tracking_completeness_daily")[0][0])
 
 
 def test_event_counts_sum_to_clean_events(built):
     as_of = _as_of(built)
-    mart = query(built, """
+    mart = query(
+        built,
+        """
         select platform, event_name, sum(event_count), sum(duplicate_count)
-        from marts.rpt_tracking_completeness_daily group by all""")
-    clean = query(built, f"""
+        from marts.rpt_tracking_completeness_daily group by all""",
+    )
+    clean = query(
+        built,
+        f"""
         select coalesce(platform, 'unknown'), event_name, count(*)
         from intermediate.int_events_cleaned
         where is_clean and cast(event_at as date) <= date '{as_of}'
-        group by all""")
-    dups = query(built, f"""
+        group by all""",
+    )
+    dups = query(
+        built,
+        f"""
         select coalesce(platform, 'unknown'), coalesce(event_name, 'unknown'),
             count(*)
         from intermediate.int_event_rows_triaged
         where row_status = 'duplicate'
             and cast(event_at as date) <= date '{as_of}'
-        group by all""")
+        group by all""",
+    )
     counted = {(p, e): n for p, e, n, _ in mart}
-    assert {k: v for k, v in counted.items() if v} == {
-        (p, e): n for p, e, n in clean}
-    assert {(p, e): d for p, e, _, d in mart if d} == {
-        (p, e): n for p, e, n in dups}
+    assert {k: v for k, v in counted.items() if v} == {(p, e): n for p, e, n in clean}
+    assert {(p, e): d for p, e, _, d in mart if d} == {(p, e): n for p, e, n in dups}
 
 
 def test_every_day_has_every_pair(built):
-    days, pairs, rows = query(built, """
+    days, pairs, rows = query(
+        built,
+        """
         select count(distinct date_day),
             count(distinct platform || '/' || event_name), count(*)
-        from marts.rpt_tracking_completeness_daily""")[0]
-    first, last = query(built, """
+        from marts.rpt_tracking_completeness_daily""",
+    )[0]
+    first, last = query(
+        built,
+        """
         select min(date_day), max(date_day)
-        from marts.rpt_tracking_completeness_daily""")[0]
+        from marts.rpt_tracking_completeness_daily""",
+    )[0]
     assert days == (last - first).days + 1
     assert rows == days * pairs
 
 
 def test_baseline_is_the_median_of_seven_earlier_days(built):
-    rows = query(built, """
+    rows = query(
+        built,
+        """
         select platform, event_name, date_day, event_count, baseline_count
         from marts.rpt_tracking_completeness_daily
-        order by platform, event_name, date_day""")
+        order by platform, event_name, date_day""",
+    )
     series: dict = {}
     for platform, name, _, count, baseline in rows:
         earlier = series.setdefault((platform, name), [])
-        expected = (statistics.median(earlier[-7:])
-                    if len(earlier) >= 7 else None)
-        assert baseline == (None if expected is None
-                            else pytest.approx(expected))
+        expected = statistics.median(earlier[-7:]) if len(earlier) >= 7 else None
+        assert baseline == (None if expected is None else pytest.approx(expected))
         earlier.append(count)
 
 
 def test_shares_match_clean_events(built):
     as_of = _as_of(built)
-    mart = query(built, f"""
+    mart = query(
+        built,
+        f"""
         select sum(identified_share * event_count),
             sum(late_share * event_count),
             sum(missing_property_share * event_count)
         from marts.rpt_tracking_completeness_daily
-        where event_count > 0 and date_day <= date '{as_of}'""")[0]
-    direct = query(built, f"""
+        where event_count > 0 and date_day <= date '{as_of}'""",
+    )[0]
+    direct = query(
+        built,
+        f"""
         select
             count(case when events.user_id is not null
                 or devices.device_id is not null then 1 end),
@@ -290,39 +348,62 @@ def test_shares_match_clean_events(built):
         left join intermediate.int_device_users as devices
             on events.device_id = devices.device_id
         where events.is_clean
-            and cast(events.event_at as date) <= date '{as_of}'""")[0]
+            and cast(events.event_at as date) <= date '{as_of}'""",
+    )[0]
     assert [round(x) for x in mart] == list(direct)
 
 
 def test_cross_system_denominators_match_sources(built):
     as_of = _as_of(built)
-    checks = dict(query(built, """
+    checks = dict(
+        query(
+            built,
+            """
         select check_name, sum(denominator_count)
-        from marts.rpt_data_quality_checks_daily group by all"""))
-    paid = query(built, f"""
+        from marts.rpt_data_quality_checks_daily group by all""",
+        )
+    )
+    paid = query(
+        built,
+        f"""
         select count(*) from intermediate.int_order_versions_triaged
         where row_status = 'clean' and status = 'paid'
-            and cast(ordered_at as date) <= date '{as_of}'""")[0][0]
-    registered = query(built, f"""
+            and cast(ordered_at as date) <= date '{as_of}'""",
+    )[0][0]
+    registered = query(
+        built,
+        f"""
         select count(*) from intermediate.int_users_current
-        where registration_date <= date '{as_of}'""")[0][0]
+        where registration_date <= date '{as_of}'""",
+    )[0][0]
     assert checks["paid_orders_with_purchase_event"] == paid
     assert checks["users_with_register_event"] == registered
-    statuses = query(built, """
-        select distinct status from marts.rpt_data_quality_checks_daily""")
+    statuses = query(
+        built,
+        """
+        select distinct status from marts.rpt_data_quality_checks_daily""",
+    )
     assert {s for (s,) in statuses} <= {"ok", "warn"}
 
 
-def test_thresholds_override_one_check_and_keep_the_rest(demo, built,
-                                                        workdir):
+def test_thresholds_override_one_check_and_keep_the_rest(demo, built, workdir):
     """dq_thresholds overrides only the thresholds it names: late_events'
     warn becomes 0.05, its error stays the registry's 0.10 and every other
     check keeps its defaults."""
     raw, _ = demo
     db = workdir / "dq_override.duckdb"
-    run_dbt(["run", "--select", "int_quality_checks_configured",
-             "--vars", "{dq_thresholds: {late_events: {warn: 0.05}}}"],
-            raw, db, workdir / "dq_override")
+    run_dbt(
+        [
+            "run",
+            "--select",
+            "int_quality_checks_configured",
+            "--vars",
+            "{dq_thresholds: {late_events: {warn: 0.05}}}",
+        ],
+        raw,
+        db,
+        workdir / "dq_override",
+    )
     sql = """select check_name, threshold_direction, warn_threshold,
             error_threshold
         from intermediate.int_quality_checks_configured"""
@@ -330,8 +411,7 @@ def test_thresholds_override_one_check_and_keep_the_rest(demo, built,
     overridden = {row[0]: row[1:] for row in query(db, sql)}
     assert default["late_events"] == ("at_most", 0.02, 0.10)
     assert overridden["late_events"] == ("at_most", 0.05, 0.10)
-    assert default["paid_orders_with_purchase_event"] == ("at_least", 0.95,
-                                                          0.80)
+    assert default["paid_orders_with_purchase_event"] == ("at_least", 0.95, 0.80)
     assert default["failed_sends"] == ("at_most", 0.20, 0.50)
     del default["late_events"], overridden["late_events"]
     assert overridden == default

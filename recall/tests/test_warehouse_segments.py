@@ -1,6 +1,7 @@
 """End to end against planted truth for the segment marts: acquisition
 channels of different quality (the generator's per-channel lapse hazard)
 show up in the churn overview by channel."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,7 +31,9 @@ def spearman(xs: list[float], ys: list[float]) -> float:
 def test_churn_by_channel_follows_planted_channel_quality(built, demo):
     _, truth = demo
     hazard = truth["lapse_daily_hazard"]
-    rows = query(built, """
+    rows = query(
+        built,
+        """
         select
             acquisition_channel,
             sum(silent_users_count + churned_users_count) as inactive,
@@ -38,11 +41,11 @@ def test_churn_by_channel_follows_planted_channel_quality(built, demo):
         from marts.rpt_churn_overview_daily
         where date_day = (select max(date_day)
                           from marts.rpt_churn_overview_daily)
-        group by acquisition_channel""")
-    share = {channel: inactive / registered
-             for channel, inactive, registered in rows}
+        group by acquisition_channel""",
+    )
+    share = {channel: inactive / registered for channel, inactive, registered in rows}
     # The slices of each channel add up to its registered users.
-    (users,), = query(built, "select count(*) from marts.dim_users")
+    ((users,),) = query(built, "select count(*) from marts.dim_users")
     assert sum(registered for _, _, registered in rows) == users
     # The six named channels have distinct planted lapse hazards (0.02 to
     # 0.06 a day); "unknown" (3% of users) shares paid_search's and is left
