@@ -233,3 +233,25 @@ def copy_landing(src: Path, dst: Path, skip: tuple[str, ...] = ()) -> Path:
         else:
             shutil.copy2(child, dst / child.name)
     return dst
+
+
+def copy_project(dst: Path) -> Path:
+    """A copy of the dbt project (without git, virtual environment, build
+    output or warehouse files) at dst, for tests that change the project
+    itself, as a fork would, and build it with run_dbt(project=dst)."""
+    shutil.copytree(
+        ROOT,
+        dst,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "target",
+            "logs",
+            "data",
+            "__pycache__",
+            ".pytest_cache",
+            "dbt_packages",
+            "*.duckdb",
+        ),
+    )
+    return dst

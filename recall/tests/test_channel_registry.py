@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -25,6 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from recall.quality.gate import main as gate_main
+from recall.tests.conftest import copy_project
 
 pytestmark = pytest.mark.warehouse
 
@@ -110,21 +110,7 @@ def world(tmp_path_factory):
     clean landing whose first FAKE_SENDS sends go out by fax."""
     base = tmp_path_factory.mktemp("channels")
     project = base / "project"
-    shutil.copytree(
-        ROOT,
-        project,
-        ignore=shutil.ignore_patterns(
-            ".git",
-            ".venv",
-            "target",
-            "logs",
-            "data",
-            "__pycache__",
-            ".pytest_cache",
-            "dbt_packages",
-            "*.duckdb",
-        ),
-    )
+    copy_project(project)
     add_fake_channel(project)
     probe = project / "seeds" / "probe"
     probe.mkdir()

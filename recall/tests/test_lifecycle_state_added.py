@@ -9,14 +9,13 @@ intervals under test."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from recall.tests.conftest import ROOT, query, run_dbt
+from recall.tests.conftest import ROOT, copy_project, query, run_dbt
 
 pytestmark = pytest.mark.warehouse
 
@@ -36,21 +35,7 @@ CHURNED_AND_LOST = f"""        {{'state': 'churned', 'tenure_from': new_days, 't
 def lost_world(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("lost_state")
     project = base / "project"
-    shutil.copytree(
-        ROOT,
-        project,
-        ignore=shutil.ignore_patterns(
-            ".git",
-            ".venv",
-            "target",
-            "logs",
-            "data",
-            "__pycache__",
-            ".pytest_cache",
-            "dbt_packages",
-            "*.duckdb",
-        ),
-    )
+    copy_project(project)
     states = project / "macros" / "lifecycle" / "recall_lifecycle_states.sql"
     text = states.read_text()
     assert text.count(CHURNED) == 1, "recall_lifecycle_states() changed shape"

@@ -9,7 +9,6 @@ defects, not from the warehouse."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from recall.tests.conftest import ROOT, query, run_dbt
+from recall.tests.conftest import ROOT, copy_project, query, run_dbt
 
 pytestmark = pytest.mark.warehouse
 
@@ -54,21 +53,7 @@ def add_check(project: Path) -> None:
 def check_world(tmp_path_factory) -> tuple[Path, Path, Path]:
     base = tmp_path_factory.mktemp("check_added")
     project = base / "project"
-    shutil.copytree(
-        ROOT,
-        project,
-        ignore=shutil.ignore_patterns(
-            ".git",
-            ".venv",
-            "target",
-            "logs",
-            "data",
-            "__pycache__",
-            ".pytest_cache",
-            "dbt_packages",
-            "*.duckdb",
-        ),
-    )
+    copy_project(project)
     add_check(project)
     raw = base / "raw"
     subprocess.run(
