@@ -7,10 +7,6 @@
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set window_days = var('declining_window_days') -%}
-{#- The inactivity states in order (silent, then churned): an episode's
-    peak is the last of them it reached. -#}
-{%- set inactivity_states = recall_lifecycle_states()
-    | selectattr('is_inactivity') | map(attribute='state') | list -%}
 
 with
 
@@ -53,18 +49,11 @@ episodes_grouped as (
             end
         ) as churned_from_date,
         max(inactive_pieces.valid_to) as episode_end_date,
-        case
-            {%- for state in inactivity_states | reverse %}
-            when max(
-                case
-                    when inactive_pieces.lifecycle_state = '{{ state }}'
-                        then 1
-                    else 0
-                end
-            ) = 1
-                then '{{ state }}'
-            {%- endfor %}
-        end as peak_state
+        {#- The furthest inactivity state reached (silent, then churned, in
+            the order of recall_lifecycle_states()). #}
+        {{ recall_lifecycle_state_at_rank('max('
+            ~ recall_lifecycle_state_rank('inactive_pieces.lifecycle_state')
+            ~ ')') }} as peak_state
 
     from inactive_pieces
     group by
