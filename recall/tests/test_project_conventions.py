@@ -24,7 +24,17 @@ LAYOUT = [
     (r"marts/(\w+)/", r"(fct|dim|rpt)_\w+$", "marts"),
     (r"quarantine/", r"quarantine_\w+$", "quarantine"),
 ]
-AREAS = {"tracking", "lifecycle", "retention", "segments", "campaigns", "quality", "core"}
+AREAS = {
+    "tracking",
+    "crm",
+    "shop",
+    "lifecycle",
+    "retention",
+    "segments",
+    "campaigns",
+    "quality",
+    "core",
+}
 
 
 @pytest.fixture(scope="module")
