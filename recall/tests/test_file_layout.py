@@ -62,6 +62,11 @@ def layout_problems(models_root: Path) -> list[str]:
             problems.append(f"{name}: not described in {props.relative_to(models_root)}")
         for name in sorted(described - sql):
             problems.append(f"{name}: described in {props.name} but not in that folder")
+    model_folders = {p.stem: p.parent for p in models_root.rglob("*.sql")}
+    for path in sorted(models_root.rglob("*__unit_tests.yml")):
+        for test in yaml.safe_load(path.read_text()).get("unit_tests") or []:
+            if model_folders.get(test["model"]) != path.parent:
+                problems.append(f"{test['name']}: unit test of {test['model']} outside its folder")
     return problems
 
 
@@ -84,6 +89,13 @@ def test_the_layout_check_finds_each_departure(tmp_path):
     )
     (folder / "_fct_b.yml").write_text("version: 2\nmodels:\n  - name: fct_b\n")
     (folder / "_lifecycle__unit_tests.yml").write_text("version: 2\nmodels: []\n")
+    other = tmp_path / "marts" / "core"
+    other.mkdir()
+    (other / "dim_c.sql").write_text("select 1 as c")
+    (other / "_core__models.yml").write_text("version: 2\nmodels:\n  - name: dim_c\n")
+    (other / "_core__unit_tests.yml").write_text(
+        "version: 2\nunit_tests:\n  - name: test_fct_a__x\n    model: fct_a\n"
+    )
     (folder / "notes.md").write_text("{% docs x %}x{% enddocs %}")
     assert layout_problems(tmp_path) == [
         "marts/lifecycle/_fct_b.yml: not a name of the layout",
@@ -91,6 +103,7 @@ def test_the_layout_check_finds_each_departure(tmp_path):
         "marts/lifecycle/notes.md: docs file not _<name>__docs.md",
         "fct_b: not described in marts/lifecycle/_lifecycle__models.yml",
         "fct_gone: described in _lifecycle__models.yml but not in that folder",
+        "test_fct_a__x: unit test of fct_a outside its folder",
     ]
 
 

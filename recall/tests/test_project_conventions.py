@@ -24,7 +24,17 @@ LAYOUT = [
     (r"marts/(\w+)/", r"(fct|dim|rpt)_\w+$", "marts"),
     (r"quarantine/", r"quarantine_\w+$", "quarantine"),
 ]
-AREAS = {"tracking", "lifecycle", "retention", "segments", "campaigns", "quality", "core"}
+AREAS = {
+    "tracking",
+    "crm",
+    "shop",
+    "lifecycle",
+    "retention",
+    "segments",
+    "campaigns",
+    "quality",
+    "core",
+}
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +116,7 @@ def test_every_mart_has_a_grain_test(manifest, models):
 
 def test_unit_tests_cover_dedup_stitching_and_user_days(manifest):
     names = {n["name"] for n in manifest["unit_tests"].values()}
-    for model in ("int_event_rows_triaged", "int_device_users", "fct_user_days"):
+    for model in ("int_event_rows_triaged", "int_device_users", "int_user_days_aggregated"):
         assert any(name.startswith(f"test_{model}__") for name in names), model
 
 

@@ -31,7 +31,7 @@ user_days as (
         user_id,
         activity_date
 
-    from {{ ref('fct_user_days') }}
+    from {{ ref('int_user_days_aggregated') }}
 
 ),
 

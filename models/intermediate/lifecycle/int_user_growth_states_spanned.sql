@@ -30,7 +30,7 @@ user_days as (
         user_id,
         activity_date
 
-    from {{ ref('fct_user_days') }}
+    from {{ ref('int_user_days_aggregated') }}
     where activity_date <= {{ as_of_date }}
 
 ),

@@ -17,7 +17,7 @@ user_days as (
         activity_date,
         days_since_registration
 
-    from {{ ref('fct_user_days') }}
+    from {{ ref('int_user_days_aggregated') }}
 
 ),
 
