@@ -118,3 +118,37 @@ def test_the_layout_check_finds_each_departure(tmp_path):
 )
 def test_folder_prefixes(folder, prefix):
     assert folder_prefix(MODELS / folder) == prefix
+
+
+def upward_refs(models_root: Path) -> list[str]:
+    """Refs that point against source -> staging -> intermediate -> marts:
+    staging reading any model, intermediate reading a mart."""
+    found = []
+    for path in sorted(models_root.rglob("*.sql")):
+        layer = path.relative_to(models_root).parts[0]
+        refs = re.findall(r"ref\(\s*'(\w+)'\s*\)", path.read_text())
+        for name in refs:
+            if layer == "staging" or (
+                layer == "intermediate" and re.match(r"(fct|dim|rpt)_", name)
+            ):
+                found.append(f"{path.stem} ({layer}) reads {name}")
+    return found
+
+
+def test_the_graph_points_one_way():
+    assert upward_refs(MODELS) == []
+
+
+def test_an_upward_ref_is_found(tmp_path):
+    (tmp_path / "intermediate" / "lifecycle").mkdir(parents=True)
+    (tmp_path / "intermediate" / "lifecycle" / "int_a_read.sql").write_text(
+        "select * from {{ ref('fct_user_days') }} join {{ ref('int_b') }}"
+    )
+    (tmp_path / "staging" / "crm").mkdir(parents=True)
+    (tmp_path / "staging" / "crm" / "stg_crm__users.sql").write_text(
+        "select * from {{ ref( 'int_users_current' ) }}"
+    )
+    assert upward_refs(tmp_path) == [
+        "int_a_read (intermediate) reads fct_user_days",
+        "stg_crm__users (staging) reads int_users_current",
+    ]

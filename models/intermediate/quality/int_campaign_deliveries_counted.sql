@@ -16,7 +16,7 @@ variants as (
         variant_id,
         is_control
 
-    from {{ ref('dim_campaign_variants') }}
+    from {{ ref('int_campaign_variants_enriched') }}
 
 ),
 
@@ -39,7 +39,7 @@ exposures as (
         is_opened,
         is_clicked
 
-    from {{ ref('fct_campaign_exposures') }}
+    from {{ ref('int_campaign_exposures_stated') }}
 
 ),
 
