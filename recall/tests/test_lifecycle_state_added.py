@@ -9,13 +9,11 @@ intervals under test."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from recall.tests.conftest import ROOT, copy_project, query, run_dbt
+from recall.tests.conftest import copy_project, generate, query, run_dbt
 
 pytestmark = pytest.mark.warehouse
 
@@ -42,27 +40,7 @@ def lost_world(tmp_path_factory) -> Path:
     states.write_text(text.replace(CHURNED, CHURNED_AND_LOST))
 
     raw = base / "raw"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "recall.generator",
-            "--out",
-            str(raw),
-            "--users",
-            "600",
-            "--days",
-            "120",
-            "--seed",
-            "5",
-            "--quiet",
-            "--no-expected",
-            "--defects",
-            "none",
-        ],
-        cwd=ROOT,
-        check=True,
-    )
+    generate(raw, 600, 120, 5, "--no-expected", "--defects", "none")
     db = base / "w.duckdb"
     # Every model and data test of the copy (warnings are fine), with two
     # exceptions that are the user's edit, not the project's: the unit tests

@@ -9,14 +9,12 @@ defects, not from the warehouse."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from recall.tests.conftest import ROOT, copy_project, query, run_dbt
+from recall.tests.conftest import copy_project, generate, query, run_dbt
 
 pytestmark = pytest.mark.warehouse
 
@@ -56,27 +54,7 @@ def check_world(tmp_path_factory) -> tuple[Path, Path, Path]:
     copy_project(project)
     add_check(project)
     raw = base / "raw"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "recall.generator",
-            "--out",
-            str(raw),
-            "--users",
-            "800",
-            "--days",
-            "40",
-            "--seed",
-            "9",
-            "--quiet",
-            "--no-expected",
-            "--defects",
-            "none",
-        ],
-        cwd=ROOT,
-        check=True,
-    )
+    generate(raw, 800, 40, 9, "--no-expected", "--defects", "none")
     db = base / "w.duckdb"
     work = base / "run"
     proc = run_dbt(
