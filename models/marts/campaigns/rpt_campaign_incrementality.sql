@@ -74,11 +74,13 @@ ratios_tested as (
         {#- Summed as exact decimals: a sum of doubles depends on the
             order the engine meets the arms in, so the same data could
             give a statistic that differs in its last bits. #}
-        cast(sum(cast({{ recall_safe_divide(
-            '(arms.assigned_count - ' ~ expected_count ~ ')'
-            ~ ' * (arms.assigned_count - ' ~ expected_count ~ ')',
-            expected_count) }} as decimal(38, 18)))
-            as {{ recall_type_double() }}) as srm_chi_square,
+        cast(
+            sum(cast({{ recall_safe_divide(
+                '(arms.assigned_count - ' ~ expected_count ~ ')'
+                ~ ' * (arms.assigned_count - ' ~ expected_count ~ ')',
+                expected_count) }} as decimal(38, 18)))
+            as {{ recall_type_double() }}
+        ) as srm_chi_square,
         max(arms.arm_count) - 1 as srm_degrees_of_freedom
 
     from arms
