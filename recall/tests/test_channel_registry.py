@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from recall.quality.gate import main as gate_main
-from recall.tests.conftest import copy_project
+from recall.tests.conftest import copy_project, generate
 
 pytestmark = pytest.mark.warehouse
 
@@ -118,27 +118,7 @@ def world(tmp_path_factory):
     (probe / "_probe__seeds.yml").write_text(PROBE_YML)
 
     raw = base / "raw"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "recall.generator",
-            "--out",
-            str(raw),
-            "--users",
-            "400",
-            "--days",
-            "20",
-            "--seed",
-            "3",
-            "--quiet",
-            "--no-expected",
-            "--defects",
-            "none",
-        ],
-        cwd=ROOT,
-        check=True,
-    )
+    generate(raw, 400, 20, 3, "--no-expected", "--defects", "none")
     [sends_file] = (raw / "message_sends").glob("*.parquet")
     sends = pq.read_table(sends_file)
     assert sends.num_rows > FAKE_SENDS
