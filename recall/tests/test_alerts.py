@@ -1,6 +1,8 @@
 """The alert command (recall.quality.alerts): one JSON line per failing dbt test or
-gate expectation, a Slack-compatible POST to a real local HTTP receiver, and exit
-codes 0 / 1 / 2."""
+gate expectation, a Slack-compatible POST to a real local HTTP receiver, exit
+codes 0 / 1 / 2 / 3, and the faults of issue 19 (points 6 and 7): stale or
+missing run results, a dbt run stopped at start, every node skipped, webhook
+URL schemes, redirects, secrets in messages, mrkdwn escaping."""
 
 from __future__ import annotations
 
@@ -311,17 +313,29 @@ def dbt_args(d: Path, run_results="run_results.json"):
 
 
 class Receiver:
-    """A real HTTP server on 127.0.0.1 (port 0) recording the POSTs it gets."""
+    """A real HTTP server on 127.0.0.1 (port 0) recording the POSTs (and GETs)
+    it gets; with `location`, it answers every POST with a 302 redirect there."""
 
-    def __init__(self, status=200):
+    def __init__(self, status=200, location=None):
         self.posts = []
+        self.gets = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.posts.append((self.path, self.headers["Content-Type"], body))
-                self.send_response(status)
+                self.send_response(302 if location else status)
+                if location:
+                    self.send_header("Location", location)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def do_GET(self):
+                receiver.gets.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
 
@@ -471,3 +485,328 @@ def test_webhook_from_environment_batches_and_failures(dbt_artifacts):
     with Receiver(status=500) as hook:
         code, lines, err = alerts(*dbt_args(dbt_artifacts), "--no-gate", "--webhook-url", hook.url)
     assert code == 3 and len(lines) == 4 and "127.0.0.1" in err
+
+
+# ---------------------------------------------------------------- issue 19, point 6
+# The fixture's run results were written at 2026-12-02T17:42:22Z (generated_at;
+# it has no invocation_started_at). A run that started dbt later must not
+# re-emit them.
+LATER_RUN = "2026-12-07T13:27:31Z"
+STALE_CHECKS = {
+    "assert_tracking_volume_within_baseline",
+    "unique_fct_orders_order_id",
+    "accepted_values_dim_users_platform",
+    "int_broken",
+}
+
+# dbt 1.11.16's logs/dbt.log for `dbt build` on a landing without the orders
+# folder: the on-run-start hook check_raw_contract raises, dbt exits 2 and
+# writes no run_results.json. Captured from a real run (200 users x 10 days),
+# reduced to the invocation banner, its first line and its last nine lines
+# (an earlier invocation before it, as dbt appends to its log).
+STOPPED_AT_START_LOG = """
+
+============================== 12:01:02.000001 | 11111111-2222-3333-4444-555555555555 ==============================
+\x1b[0m12:01:02.000001 [info ] [MainThread]: Running with dbt=1.11.16
+\x1b[0m12:01:09.000001 [error] [MainThread]: Encountered an error:
+IO Error: an earlier invocation's error
+\x1b[0m12:01:09.000002 [debug] [MainThread]: Command `dbt build` failed at 12:01:09 after 7 seconds
+
+
+============================== 13:27:31.581439 | 0eb077da-34f9-4cef-844d-c0fafce8ea5d ==============================
+\x1b[0m13:27:31.581439 [info ] [MainThread]: Running with dbt=1.11.16
+\x1b[0m13:27:46.765542 [info ] [MainThread]: Finished running 1 project hook in 0 hours 0 minutes and 0.82 seconds (0.82s).
+\x1b[0m13:27:46.766306 [error] [MainThread]: Encountered an error:
+Compilation Error in operation recall-on-run-start-1 (./dbt_project.yml)
+  Raw table 'orders' is missing: no file matches /tmp/x/raw/orders/*.parquet (set RECALL_RAW_DIR to the landing root; see spec/raw-contract.md for the layout).
+\x20\x20
+  > in macro duckdb__check_raw_table (macros/config/check_raw_contract.sql)
+  > called by macro check_raw_contract (macros/config/check_raw_contract.sql)
+  > called by operation recall-on-run-start-1 (./dbt_project.yml)
+\x1b[0m13:27:46.767792 [debug] [MainThread]: Resource report: {"command_name": "build", "command_success": false}
+\x1b[0m13:27:46.769133 [debug] [MainThread]: Command `dbt build` failed at 13:27:46.768974 after 15.31 seconds
+\x1b[0m13:27:46.769639 [debug] [MainThread]: Flushing usage events
+"""  # noqa: E501
+
+
+def test_stale_or_missing_run_results_are_refused(dbt_artifacts, tmp_path):
+    # Without --since (manual use): the file is read whatever its age.
+    code, lines, _ = alerts(*dbt_args(dbt_artifacts), "--no-gate")
+    assert code == 1 and {line["check"] for line in lines} == STALE_CHECKS
+    # With --since after the file's time: one dbt_run error, none of its alerts.
+    no_log = tmp_path / "logs" / "dbt.log"
+    code, lines, err = alerts(
+        *dbt_args(dbt_artifacts), "--no-gate", "--since", LATER_RUN, "--dbt-log", no_log
+    )
+    assert code == 1
+    assert [(x["source"], x["check"], x["severity"]) for x in lines] == [
+        ("dbt", "dbt_run", "error")
+    ]
+    assert lines[0]["message"] == (
+        f"dbt produced no results for this run: it stopped at start or never ran; see {no_log}"
+    )
+    notice = err.strip().splitlines()
+    assert len(notice) == 1 and str(dbt_artifacts / "run_results.json") in notice[0]
+    assert "2026-12-02T17:42:22.827284+00:00" in notice[0] and "not re-emitted" in notice[0]
+    # A missing file with --since: the same alert, not an input error.
+    missing = tmp_path / "target" / "run_results.json"
+    code, lines, err = alerts(
+        "--run-results", missing, "--manifest", dbt_artifacts / "manifest.json",
+        "--no-gate", "--since", LATER_RUN, "--dbt-log", no_log,
+    )  # fmt: skip
+    assert code == 1 and [x["check"] for x in lines] == ["dbt_run"]
+    assert str(missing) in err and "do not exist" in err
+    # Results from this run (invocation_started_at, preferred to generated_at,
+    # equal to --since): read as usual.
+    fresh = json.loads((dbt_artifacts / "run_results.json").read_text())
+    fresh["metadata"]["invocation_started_at"] = "2026-12-07T13:27:31.000000Z"
+    fresh["metadata"]["generated_at"] = "2026-12-07T13:29:02.000000Z"
+    (tmp_path / "fresh.json").write_text(json.dumps(fresh))
+    code, lines, err = alerts(
+        "--run-results", tmp_path / "fresh.json", "--manifest", dbt_artifacts / "manifest.json",
+        "--no-gate", "--since", LATER_RUN,
+    )  # fmt: skip
+    assert code == 1 and {x["check"] for x in lines} == STALE_CHECKS and err == ""
+    # ... but one second later they are from an earlier run.
+    code, lines, err = alerts(
+        "--run-results", tmp_path / "fresh.json", "--manifest", dbt_artifacts / "manifest.json",
+        "--no-gate", "--since", "2026-12-07T13:27:32+00:00", "--dbt-log", no_log,
+    )  # fmt: skip
+    assert [x["check"] for x in lines] == ["dbt_run"] and "2026-12-07T13:27:31+00:00" in err
+    code, _, err = alerts(*dbt_args(dbt_artifacts), "--no-gate", "--since", "yesterday")
+    assert code == 2 and "--since" in err
+
+
+def test_run_stopped_at_start_names_its_cause(dbt_artifacts, tmp_path):
+    log = tmp_path / "dbt.log"
+    log.write_text(STOPPED_AT_START_LOG)  # written now: after --since
+    code, lines, err = alerts(
+        *dbt_args(dbt_artifacts), "--no-gate", "--since", LATER_RUN, "--dbt-log", log
+    )
+    assert code == 1 and len(lines) == 1, lines
+    alert = lines[0]
+    assert (alert["check"], alert["check_type"], alert["severity"], alert["link"]) == (
+        "dbt_run",
+        "run",
+        "error",
+        str(log),
+    )
+    assert alert["message"] == (
+        "dbt produced no results for this run, it stopped at start: Raw table 'orders' is "
+        "missing: no file matches /tmp/x/raw/orders/*.parquet (set RECALL_RAW_DIR to the "
+        "landing root; see spec/raw-contract.md for the layout). (Compilation Error in "
+        f"operation recall-on-run-start-1); see {log}"
+    )
+    # A log last written before this run: dbt never ran, no earlier cause quoted.
+    os.utime(log, (1_700_000_000, 1_700_000_000))  # 2023-11-14
+    code, lines, _ = alerts(
+        *dbt_args(dbt_artifacts), "--no-gate", "--since", LATER_RUN, "--dbt-log", log
+    )
+    assert code == 1 and "Raw table" not in lines[0]["message"]
+    assert lines[0]["message"].startswith("dbt produced no results for this run: it stopped")
+
+
+# A hook whose SQL fails (here an extra on-run-start hook
+# `select * from no_such_table_xyz`): dbt 1.11.16 does write run_results.json,
+# the hook with status error, nodes skipped. Captured from a real run, reduced
+# to the fields the alert command reads.
+HOOK_FAILED_RESULTS = [
+    ("operation.recall.recall-on-run-start-0", "success", "recall.on-run-start.0 passed"),
+    ("operation.recall.recall-on-run-start-1", "success", "recall.on-run-start.1 passed"),
+    (
+        "operation.recall.recall-on-run-start-2",
+        "error",
+        "recall.on-run-start.2 failed, error:\n Catalog Error: Table with name "
+        'no_such_table_xyz does not exist!\nDid you mean "pg_tables"?',
+    ),
+    ("model.recall.fct_user_days", "skipped", None),
+    ("test.recall.not_null_fct_user_days_user_id.0123456789", "skipped", None),
+]
+
+
+def _run_results(tmp_path, name, results, manifest_dir):
+    """A run_results.json of this run (dated now) holding (uid, status, message)."""
+    metadata = json.loads((manifest_dir / "run_results.json").read_text())["metadata"]
+    metadata = dict(metadata, generated_at="2099-01-01T00:00:00Z")
+    rr = {
+        "metadata": metadata,
+        "results": [
+            {"unique_id": uid, "status": status, "message": message, "failures": None}
+            for uid, status, message in results
+        ],
+    }
+    path = tmp_path / name
+    path.write_text(json.dumps(rr))
+    return ["--run-results", path, "--manifest", manifest_dir / "manifest.json"]
+
+
+def test_failed_hook_and_every_node_skipped_are_error_alerts(dbt_artifacts, tmp_path):
+    manifest = json.loads((dbt_artifacts / "manifest.json").read_text())
+    for n in range(3):
+        uid = f"operation.recall.recall-on-run-start-{n}"
+        name = f"recall-on-run-start-{n}"
+        manifest["nodes"][uid] = {"resource_type": "operation", "name": name, "unique_id": uid}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "run_results.json").write_text((dbt_artifacts / "run_results.json").read_text())
+    args = _run_results(tmp_path, "hook.json", HOOK_FAILED_RESULTS, tmp_path)
+    code, lines, _ = alerts(*args, "--no-gate", "--since", LATER_RUN)
+    assert code == 1
+    assert [(x["check"], x["check_type"], x["severity"], x["unique_id"]) for x in lines] == [
+        ("dbt_run", "on-run-start", "error", "operation.recall.recall-on-run-start-2")
+    ]
+    assert lines[0]["message"] == (
+        "dbt stopped at start: on-run-start hook recall-on-run-start-2 failed: Catalog "
+        'Error: Table with name no_such_table_xyz does not exist! Did you mean "pg_tables"?'
+    )
+    # Every node skipped, no error to say why: not "no alerts".
+    skipped = [r for r in HOOK_FAILED_RESULTS if r[1] != "error"]
+    args = _run_results(tmp_path, "skipped.json", skipped, tmp_path)
+    for since in ([], ["--since", LATER_RUN]):
+        code, lines, _ = alerts(*args, "--no-gate", *since)
+        assert code == 1
+        assert [(x["check"], x["check_type"], x["severity"]) for x in lines] == [
+            ("dbt_run", "run", "error")
+        ]
+        assert lines[0]["message"].startswith("dbt skipped every one of its 2 nodes")
+    # A scheduled run (--since) in which dbt ran its hooks and no node.
+    args = _run_results(tmp_path, "hooks_only.json", skipped[:2], tmp_path)
+    code, lines, _ = alerts(*args, "--no-gate", "--since", LATER_RUN)
+    assert code == 1 and [x["check"] for x in lines] == ["dbt_run"]
+    assert lines[0]["message"].startswith("dbt ran no node")
+    # Some nodes skipped after a passing run of the rest: no dbt_run alert.
+    partly = [*skipped[:3], ("test.recall.not_null_fct_user_days_user_id.0123456789", "pass", None)]
+    args = _run_results(tmp_path, "partly.json", partly, tmp_path)
+    code, lines, _ = alerts(*args, "--no-gate", "--since", LATER_RUN)
+    assert (code, lines) == (0, [])
+
+
+@pytest.mark.warehouse  # a real dbt 1.11 run on a landing without orders (~25 s)
+def test_real_run_stopped_at_start(dbt_artifacts, tmp_path):
+    from datetime import UTC, datetime
+
+    from recall.tests.conftest import generate, run_dbt
+
+    raw = tmp_path / "raw"
+    generate(raw, 200, 10, 1, "--no-expected")
+    shutil.rmtree(raw / "orders")
+    target = tmp_path / "target"
+    target.mkdir()
+    stale = (dbt_artifacts / "run_results.json").read_text()
+    (target / "run_results.json").write_text(stale)  # an earlier run's, with alerts
+    since = datetime.now(UTC).isoformat()
+    proc = run_dbt(
+        ["build", "--exclude-resource-type", "unit_test"],
+        raw,
+        tmp_path / "w.duckdb",
+        tmp_path,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stdout[-3000:]
+    # dbt 1.11 leaves the earlier run's file as it was
+    assert (target / "run_results.json").read_text() == stale
+    code, lines, err = alerts(
+        "--run-results", target / "run_results.json", "--manifest", target / "manifest.json",
+        "--no-gate", "--since", since, "--dbt-log", tmp_path / "logs" / "dbt.log",
+    )  # fmt: skip
+    assert code == 1 and [x["check"] for x in lines] == ["dbt_run"], lines
+    assert "Raw table 'orders' is missing" in lines[0]["message"]
+    assert "not re-emitted" in err
+
+
+# ---------------------------------------------------------------- issue 19, point 7
+SECRET_PATH = "/services/T0000/B0000/XXXXsecretXXXX"
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        (f"file:///tmp{SECRET_PATH}", "scheme is 'file'"),
+        (f"ftp://hooks.example.com{SECRET_PATH}", "scheme is 'ftp'"),
+        (f"hooks.example.com{SECRET_PATH}", "has no scheme"),
+        (f"user:XXXXsecretXXXX@hooks.example.com{SECRET_PATH}", "has no scheme"),
+        (f"https://{SECRET_PATH}", "has no host"),
+    ],
+)
+def test_webhook_url_must_be_http(dbt_artifacts, url, says):
+    for how in (["--webhook-url", url], []):
+        env = {} if how else {"RECALL_ALERT_WEBHOOK_URL": url}
+        code, lines, err = alerts(*dbt_args(dbt_artifacts), "--no-gate", *how, env=env)
+        assert (code, lines) == (2, []), err
+        assert says in err and "XXXXsecretXXXX" not in err and "T0000" not in err
+
+
+def test_redirect_is_a_delivery_failure(dbt_artifacts):
+    with Receiver(location="/moved/elsewhere") as hook:
+        code, lines, err = alerts(*dbt_args(dbt_artifacts), "--no-gate", "--webhook-url", hook.url)
+    assert code == 3 and len(lines) == 4
+    assert len(hook.posts) == 1 and hook.gets == []  # not followed (urllib: a GET)
+    host = hook.url.split("/hooks")[0]
+    assert f"answered HTTP 302 (a redirect to {host})" in err
+    assert "/moved" not in err and "/hooks" not in err
+
+
+def test_webhook_url_secrets_never_printed(dbt_artifacts):
+    def check(url, *extra, status=500, wanted=None):
+        code, lines, err = alerts(
+            *dbt_args(dbt_artifacts), "--no-gate", *extra, "--webhook-url", url
+        )
+        for secret in ("XXXXsecretXXXX", "T0000", "hunter2", "bob", "tok3n"):
+            assert secret not in err and all(secret not in json.dumps(x) for x in lines), err
+        if wanted:
+            assert wanted in err, err
+        return code
+
+    with Receiver(status=500) as hook:
+        port = hook.server.server_address[1]
+        origin = f"http://127.0.0.1:{port}"
+        base = f"http://bob:hunter2@127.0.0.1:{port}"
+        # refused payload; user:password, path and query in the URL
+        assert check(f"{base}{SECRET_PATH}?tok3n=1", wanted=f"on {origin} answered HTTP 500") == 3
+        # an exception whose text quotes the path (http.client.InvalidURL)
+        assert check(f"{origin}{SECRET_PATH}/with space", wanted=f"on {origin}") == 3
+        # a mistyped option: argparse quotes the arguments it did not expect
+        assert check(f"{origin}/x", "--webhookurl", f"{base}{SECRET_PATH}") == 2
+    # nobody listening any more: connection refused
+    assert check(f"{origin}{SECRET_PATH}?tok3n=1", wanted=f"on {origin} could not be reached") == 3
+
+
+def test_payload_escapes_raw_values(dbt_artifacts, tmp_path):
+    manifest = json.loads((dbt_artifacts / "manifest.json").read_text())
+    uid, node = _test_node(
+        "dq_tracking_volume",
+        "rpt_tracking_completeness_daily",
+        "event_count",
+        severity="warn",
+        meta={"slice": "platform=<!channel>", "partition": "<http://evil.example|click> & more"},
+    )
+    manifest["nodes"][uid] = node
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "run_results.json").write_text((dbt_artifacts / "run_results.json").read_text())
+    args = _run_results(
+        tmp_path,
+        "rr.json",
+        [
+            (uid, "warn", "Got 3 results <!everyone>"),
+            ("operation.recall.recall-on-run-start-0", "error", "hook <!here> failed"),
+        ],
+        tmp_path,
+    )
+    with Receiver() as hook:
+        code, lines, err = alerts(*args, "--no-gate", "--webhook-url", hook.url)
+    assert code == 1, err
+    # stdout stays raw (machine-readable) ...
+    warn = next(x for x in lines if x["check"] == "dq_tracking_volume")
+    assert warn["slice"] == "platform=<!channel>"
+    assert warn["partition"] == "<http://evil.example|click> & more"
+    # ... the payload is escaped: no mention, no link, & as an entity
+    texts = [b["text"]["text"] for b in json.loads(hook.posts[0][2])["blocks"][1:]]
+    assert texts[0] == (
+        "*WARN* `dq_tracking_volume` on rpt_tracking_completeness_daily.event_count "
+        "dt=&lt;http://evil.example|click&gt; &amp; more [platform=&lt;!channel&gt;]: "
+        "Got 3 results &lt;!everyone&gt; (dbt)"
+    )
+    assert texts[1] == (
+        "*ERROR* `dbt_run` on ?: dbt stopped at start: on-run-start hook "
+        "recall-on-run-start-0 failed: hook &lt;!here&gt; failed (dbt)"
+    )
+    assert not any("<" in t or ">" in t for t in texts)
