@@ -303,13 +303,18 @@ def run_results_time(run_results: dict) -> tuple[datetime | None, str]:
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# dbt's log file: '13:27:46.766306 [error] [MainThread]: Encountered an error:';
+# its console output (as a scheduler captures it): '13:27:46  Encountered an error:'
 LOG_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d+ \[(\w+)\s*\] \[[^\]]*\]: ?(.*)$")
+CONSOLE_LINE = re.compile(r"^\d\d:\d\d:\d\d  (.*)$")
 
 
 def _error_entries(text: str) -> list[list[str]]:
-    """The [error] entries of the last invocation in a dbt log (text format:
+    """The error entries of the last invocation in a dbt log (text format:
     one '==== time | invocation id ====' banner per invocation; json format:
-    one object per line), each as its lines."""
+    one object per line) or in dbt's captured console output (where an error
+    is the 'Encountered an error:' line and the lines after it), each as its
+    lines."""
     lines = text.splitlines()
     if any(line.lstrip().startswith("{") for line in lines[-5:]):
         events = []
@@ -325,14 +330,17 @@ def _error_entries(text: str) -> list[list[str]]:
             for e in events
             if e.get("invocation_id") == last and e.get("level") == "error"
         ]
-    starts = [i for i, line in enumerate(lines) if line.startswith("=====")]
+    lines = [ANSI.sub("", line) for line in lines]
+    starts = [
+        i for i, line in enumerate(lines) if line.startswith("=====") or "Running with dbt=" in line
+    ]
     lines = lines[starts[-1] + 1 :] if starts else lines
     entries, current = [], None
-    for raw in lines:
-        line = ANSI.sub("", raw)
-        m = LOG_LINE.match(line)
-        if m:
-            current = [m.group(2)] if m.group(1) == "error" else None
+    for line in lines:
+        m, c = LOG_LINE.match(line), CONSOLE_LINE.match(line)
+        if m or c:
+            is_error = m.group(1) == "error" if m else c.group(1).startswith("Encountered an error")
+            current = [m.group(2) if m else c.group(1)] if is_error else None
             if current is not None:
                 entries.append(current)
         elif current is not None:

@@ -597,6 +597,18 @@ def test_run_stopped_at_start_names_its_cause(dbt_artifacts, tmp_path):
         "landing root; see spec/raw-contract.md for the layout). (Compilation Error in "
         f"operation recall-on-run-start-1); see {log}"
     )
+    # The same from dbt's console output, as a scheduler captures it.
+    console = tmp_path / "dbt_console.log"
+    console.write_text(
+        "\x1b[0m13:27:31  Running with dbt=1.11.16\n"
+        + STOPPED_AT_START_LOG.split("1 project hook in")[1]
+        .replace(".766306 [error] [MainThread]:", " ")
+        .replace(".767792 [debug] [MainThread]:", " ")
+    )
+    code, lines, _ = alerts(
+        *dbt_args(dbt_artifacts), "--no-gate", "--since", LATER_RUN, "--dbt-log", console
+    )
+    assert code == 1 and lines[0]["message"] == alert["message"].replace(str(log), str(console))
     # A log last written before this run: dbt never ran, no earlier cause quoted.
     os.utime(log, (1_700_000_000, 1_700_000_000))  # 2023-11-14
     code, lines, _ = alerts(
