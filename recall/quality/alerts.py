@@ -143,14 +143,20 @@ def read_json(path: Path, what: str) -> dict:
 
 
 # ------------------------------------------------------------------ dbt
+def _dict(value) -> dict:
+    """value when it is a JSON object, else {} (a malformed artifact never crashes)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _model_name(node: dict, nodes: dict) -> str | None:
     """The model a test is attached to (or the first it depends on)."""
+    depends_on = _dict(node.get("depends_on")).get("nodes")
     parent = node.get("attached_node") or next(
-        iter(node.get("depends_on", {}).get("nodes") or []), None
+        iter(depends_on if isinstance(depends_on, list) else []), None
     )
-    if not parent:
+    if not isinstance(parent, str) or not parent:
         return None
-    target = nodes.get(parent) or {}
+    target = _dict(nodes.get(parent))
     return target.get("alias") or target.get("name") or parent.split(".")[-1]
 
 
@@ -177,13 +183,11 @@ def dbt_alerts(
         if status not in ALERTING_STATUSES:
             continue
         uid = str(result.get("unique_id") or "")
-        node = nodes.get(uid) or {}
-        if not isinstance(node, dict):
-            node = {}
+        node = _dict(nodes.get(uid))
         if uid.startswith("operation.") and status == "error":
             out.append(_hook_alert(uid, node, result))
             continue
-        config = node.get("config") or {}
+        config = _dict(node.get("config"))
         resource = node.get("resource_type") or uid.split(".")[0]
         configured = str(config.get("severity") or "error").lower()
         if status == "warn":
@@ -192,9 +196,9 @@ def dbt_alerts(
             severity = "warn" if configured == "warn" else "error"
         else:
             severity = "error"
-        meta = config.get("meta") or node.get("meta") or {}
-        test_metadata = node.get("test_metadata") or {}
-        kwargs = test_metadata.get("kwargs") or {}
+        meta = _dict(config.get("meta") or node.get("meta"))
+        test_metadata = _dict(node.get("test_metadata"))
+        kwargs = _dict(test_metadata.get("kwargs"))
         if resource == "test":
             table = _model_name(node, nodes)
             column = node.get("column_name") or kwargs.get("column_name")
@@ -475,11 +479,12 @@ def gate_alerts(gate: dict, path: Path) -> list[dict]:
     base = Path(path).parent
     out = []
     for r in gate["results"]:
-        if r.get("success", True):
+        if not isinstance(r, dict) or r.get("success", True):
             continue
         docs = r.get("docs")
         failures = r.get("unexpected_count")
         mostly = r.get("mostly")
+        mostly = mostly if isinstance(mostly, int | float) else None
         out.append(
             {
                 "source": "gate",
@@ -502,7 +507,7 @@ def gate_alerts(gate: dict, path: Path) -> list[dict]:
                     ),
                 },
                 "message": r.get("exception") or r.get("rule"),
-                "link": str(base / docs) if docs else None,
+                "link": str(base / str(docs)) if docs else None,
                 "unique_id": None,
                 "where": None,
                 "failing_rows": failures,

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -19,6 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+
+from recall.tests.conftest import generate, run_dbt
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS = [
@@ -694,10 +697,6 @@ def test_failed_hook_and_every_node_skipped_are_error_alerts(dbt_artifacts, tmp_
 
 @pytest.mark.warehouse  # a real dbt 1.11 run on a landing without orders (~25 s)
 def test_real_run_stopped_at_start(dbt_artifacts, tmp_path):
-    from datetime import UTC, datetime
-
-    from recall.tests.conftest import generate, run_dbt
-
     raw = tmp_path / "raw"
     generate(raw, 200, 10, 1, "--no-expected")
     shutil.rmtree(raw / "orders")
