@@ -149,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:
         return USAGE if e.code else OK
     db = Path(a.db)
-    target = Path(a.target_path)
+    # Absolute: dbt reads a relative --target-path from the project folder,
+    # the gate and the alerts from the working folder.
+    target = Path(a.target_path).resolve()
     env = dict(os.environ, **{publish.DB_ENV: str(db)})
     py = sys.executable
 

@@ -76,6 +76,7 @@ def lock_holder(db: Path, who: str) -> str | None:
     """Open the warehouse file read-write and close it again: None when that
     works (or the file does not exist yet), else the one line naming the file
     and the process that holds it."""
+    db = Path(db).resolve()
     if not db.exists():
         return None
     try:
