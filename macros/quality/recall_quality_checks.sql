@@ -81,6 +81,12 @@
             'numerator': 'rows of a raw table other than events quarantined'
                 ~ ' for one reason, judged on as_of_date',
             'denominator': 'rows of the raw table'},
+        {'name': 'unknown_time_zone_users', 'direction': 'at_most',
+            'warn': 0.0, 'error': 0.05,
+            'numerator': 'users whose latest snapshot names a time zone the'
+                ~ ' engine does not know (kept, the zone treated as unknown),'
+                ~ ' judged on as_of_date; no row without one',
+            'denominator': 'users with a clean users row'},
         {'name': 'callbacks_without_send', 'direction': 'at_most',
             'warn': 0.0, 'error': 0.05,
             'numerator': 'provider callbacks of an unknown send',

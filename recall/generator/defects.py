@@ -25,6 +25,7 @@ Quarantine reason (models/intermediate/campaigns/*_triaged.sql) or check of each
   unknown_campaign_assignments  campaign_assignments: unknown_campaign / unknown_variant
   callbacks_out_of_order     none (clean callbacks); clicked-before-delivered check
   off_target_assignments     none (clean control assignments); exposure flag off-target
+  implausible_dates          users / orders / message_sends / events: implausible_date
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from .world import (
     P_PURCHASE,
     P_TEXT,
     P_TRUNCATED,
+    SEND_STATUS_CODE,
     UNKNOWN_USER_BASE,
     US,
     VISITOR_DEV_BASE,
@@ -361,6 +363,32 @@ def _cdups(ev, rng, rate, ctx, c, code, world):
 
 
 # ---------------------------------------------------------------- users / orders
+# Time zone names no engine knows (one with a quote, as a mistyped export would have).
+UNKNOWN_TIMEZONES = ["Mars/Base", "Asia/Shang'hai"]
+
+
+@register(
+    "unknown_timezones",
+    30,
+    target="users_orders",
+    default=False,
+    doc="every users row of some users names a time zone the engine does not know "
+    f"({', '.join(UNKNOWN_TIMEZONES)}; column tz_bad, 1-based index). Count = users "
+    "with a landed row. Not quarantined: the warehouse keeps the user with the zone "
+    "unknown (null); check unknown_time_zone_users",
+)
+def _unknown_timezones(tables, rng, rate, ctx, c, code, world):
+    u = tables["users"]
+    uids = np.unique(u["uid"])
+    who = uids[_pick(rng, np.ones(uids.size, bool), rate)]
+    bad = rng.integers(1, len(UNKNOWN_TIMEZONES) + 1, who.size)
+    tz_bad = u.get("tz_bad", np.zeros(u["uid"].size, np.int8)).copy()
+    rows = np.isin(u["uid"], who)
+    tz_bad[rows] = bad[np.searchsorted(who, u["uid"][rows])]
+    u["tz_bad"] = tz_bad.astype(np.int8)
+    return tables
+
+
 @register(
     "conflicting_versions",
     12,
@@ -946,6 +974,85 @@ def _off_target(tables, rng, rate, ctx, c, code, world):
     return tables
 
 
+# ------------------------------------------------------- implausible dates (campaigns target)
+# Timestamps a mistyped year gives: 1900 (before any plausible date) and 2999 (after any load).
+Y1900_US = int(
+    (np.datetime64("1900-01-01") - np.datetime64("1970-01-01")) / np.timedelta64(1, "us")
+)
+Y2999_US = int(
+    (np.datetime64("2999-01-01") - np.datetime64("1970-01-01")) / np.timedelta64(1, "us")
+)
+
+
+def _year_of(rng, t, far_future):
+    """t moved to a day of 1900 (or, where far_future, of 2999), time of day kept."""
+    base = np.where(far_future, Y2999_US, Y1900_US)
+    return base + rng.integers(0, 365, t.size) * DAY_US + t % DAY_US
+
+
+@register(
+    "implausible_dates",
+    29,
+    target="campaigns",
+    default=False,
+    doc="rows dated in 1900 or 2999, each an added row, so no clean row changes: a later "
+    "version (updated_at + 1 us) of users rows with registered_at in 1900 or 2999 and of "
+    "orders rows with ordered_at in 1900 or 2999; copies of treatment send attempts under "
+    "a new send_id, status failed, scheduled_at in 1900 (a send scheduled in 2999 would "
+    "not land); copies of pristine events under a new event_id with event_at in 1900 "
+    "(received_at kept; an event_at in 2999 is event_at_in_future, R2). Count = rows "
+    "landed, all tables together. Quarantined as implausible_date",
+)
+def _implausible_dates(tables, rng, rate, ctx, c, code, world):
+    u, nU = tables["users"], _nb(tables, "users")
+    i = _pick(rng, u["defect"][:nU] == 0, rate)
+    b = {k: v[i].copy() for k, v in u.items()}
+    b["reg_t"] = _year_of(rng, b["reg_t"], rng.random(i.size) < 0.5)
+    b["updated"] = b["updated"] + 1
+    b["defect"][:] = code
+    tables["users"] = _cat(u, b)
+    _mark(tables, "implausible_dates", b["updated"])
+    o, nO = tables["orders"], _nb(tables, "orders")
+    i = _pick(rng, (o["defect"][:nO] == 0) & ~tables["_drop_ord"][:nO], rate)
+    b = {k: v[i].copy() for k, v in o.items()}
+    b["t"] = _year_of(rng, b["t"], rng.random(i.size) < 0.5)
+    b["updated"] = b["updated"] + 1
+    b["defect"][:] = code
+    tables["orders"] = _cat(o, b)
+    tables["_drop_ord"] = np.concatenate([tables["_drop_ord"], np.zeros(i.size, bool)])
+    _mark(tables, "implausible_dates", b["updated"])
+    s, nS, info = tables["sends"], _nb(tables, "sends"), _camp_info(ctx)
+    i = _pick(rng, ~info["is_ctrl"][s["var"][:nS]] & ~s["drop"][:nS], rate)
+    sched = _year_of(rng, s["sched"][i], np.zeros(i.size, bool))
+    tables["sends"] = _cat(
+        s,
+        _rows(
+            s,
+            i.size,
+            sid=_new_sids(c, code, i.size),
+            camp=s["camp"][i],
+            var=s["var"][i],
+            uid=s["uid"][i],
+            ch=s["ch"][i],
+            sched=sched,
+            sent=-1,
+            status=SEND_STATUS_CODE["failed"],
+            reason=0,
+            defect=code,
+        ),
+    )
+    _mark(tables, "implausible_dates", sched)
+    ev, nE = tables["events"], _nb(tables, "events")
+    i = _pick(rng, _pristine(ev)[:nE] & (ev["sess"][:nE] >= 0) & ~tables["_drop_ev"][:nE], rate)
+    b = {k: ev[k][i].copy() for k in EV_COLS}
+    b["eid"] = _new_eids(ctx, c, code, i.size)
+    b["t"] = _year_of(rng, b["t"], np.zeros(i.size, bool))
+    b["defect"][:] = code
+    tables["events"] = concat_blocks([ev, b])
+    tables["_drop_ev"] = np.concatenate([tables["_drop_ev"], np.zeros(i.size, bool)])
+    return tables
+
+
 CODE_NAMES = {d.code: n for n, d in DEFECTS.items()}
 
 # application order: row-adding classes, then modifying classes, then duplicates
@@ -963,6 +1070,7 @@ ORDER = [
     "conflicting_duplicates",
     "conflicting_versions",
     "invalid_amounts",
+    "unknown_timezones",
     # campaign tables and cross-system classes: they select among base rows only and drop
     # rows at the end, so their order does not change what each picks
     *DELIVERY_CLASSES,
@@ -976,6 +1084,7 @@ ORDER = [
     "unknown_campaign_assignments",
     "callbacks_out_of_order",
     "off_target_assignments",
+    "implausible_dates",
 ]
 assert sorted(ORDER) == sorted(DEFECTS)
 

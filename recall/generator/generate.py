@@ -346,6 +346,10 @@ def _count_landed(run: _Run, landed: dict) -> None:
     versions["users"] += int((users["defect"] == conflicting).sum())
     versions["orders"] += int((orders["defect"] == conflicting).sum())
     run.defect_counts["invalid_amounts"] += int((orders["defect"] == invalid).sum())
+    if "tz_bad" in users:
+        run.defect_counts["unknown_timezones"] += int(
+            np.unique(users["uid"][users["tz_bad"] > 0]).size
+        )
     run.registered += int(np.unique(users["uid"]).size)
     if events["recv"].size:
         m = int(events["recv"].max())

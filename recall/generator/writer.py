@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from numpy.typing import ArrayLike
 
+from .defects import UNKNOWN_TIMEZONES
 from .schema import SCHEMAS
 from .world import (
     APP_OPEN_SOURCES,
@@ -174,14 +175,21 @@ def events_table(ev: dict, variant_coupon: list[str], variant_campaign: list[str
 
 
 def users_table(r: dict) -> pa.Table:
+    """users; an optional tz_bad column (defect class unknown_timezones) replaces the
+    time zone of its rows > 0 by UNKNOWN_TIMEZONES[tz_bad - 1]."""
     uid = r["uid"]
+    timezone = lookup([g[1] for g in GEO], r["geo"])
+    if "tz_bad" in r and (r["tz_bad"] > 0).any():
+        bad = r["tz_bad"] > 0
+        unknown = lookup(UNKNOWN_TIMEZONES, np.maximum(r["tz_bad"].astype(np.int64) - 1, 0))
+        timezone = pc.if_else(pa.array(bad), unknown, timezone)
     cols = [
         user_ids(uid),
         ts(r["reg_t"]),
         lookup(CHANNELS, r["ch"]),
         lookup(PLATFORMS, r["plat"]),
         lookup([g[0] for g in GEO], r["geo"]),
-        lookup([g[1] for g in GEO], r["geo"]),
+        timezone,
         pa.array(r["push"]),
         pa.array(r["has_phone"]),
         pa.array(r["has_email"]),

@@ -267,6 +267,11 @@ def defect_measures(out, none_out):
         """SELECT count(*) FROM orders
         WHERE gross_amount < 0 OR discount_amount < 0 OR discount_amount > gross_amount""",
     )
+    m["unknown_timezones"] = q1(
+        con,
+        """SELECT count(DISTINCT user_id) FROM users WHERE timezone IS NOT NULL
+        AND timezone NOT IN (SELECT name FROM pg_timezone_names())""",
+    )
     m["conflicting_versions"] = {
         "users": q1(con, "SELECT count(*) - count(DISTINCT (user_id, updated_at)) FROM users"),
         "orders": q1(con, "SELECT count(*) - count(DISTINCT (order_id, updated_at)) FROM orders"),
@@ -320,7 +325,7 @@ def test_each_defect_class_is_counted_exactly(gen_root, cls):
     added = truth["raw_rows"]["events"] - tn["raw_rows"]["events"]
     if cls in ("late", "malformed_properties", "missing_required_properties", "future_events"):
         assert added <= 0  # late rows may land after the period
-    elif cls not in ("conflicting_versions", "invalid_amounts"):
+    elif cls not in ("conflicting_versions", "invalid_amounts", "unknown_timezones"):
         assert added == counted
 
 
@@ -808,6 +813,15 @@ def campaign_measures(out, none_out=None):
             AND c.event_at < d.event_at""",
     )
     m["control_assignments"] = m["off_target_assignments"] = q1(con, "SELECT count(*) FROM ctrl")
+    m["implausible_dates"] = sum(
+        q1(con, f"SELECT count(*) FROM {table} WHERE year({column}) IN (1900, 2999)")
+        for table, column in (
+            ("users", "registered_at"),
+            ("orders", "ordered_at"),
+            ("message_sends", "scheduled_at"),
+            ("events", "event_at"),
+        )
+    )
     m["ios_events_by_day"] = dict(
         con.execute("""SELECT event_at::DATE::VARCHAR, count(*)
         FROM events
@@ -853,7 +867,7 @@ def test_each_campaign_defect_class_is_counted_exactly(gen_root, cls):
                 exp = m["by_arm"][k].get((cid, vid), 0) - mn["by_arm"][k].get((cid, vid), 0)
                 assert cnt[k] == (exp if k == cls else 0), (cls, cid, vid, k)
     # events untouched unless the class drops them; planted arm truth unchanged
-    ev_changed = cls in ("clicks_without_app_open", "orders_without_purchase")
+    ev_changed = cls in ("clicks_without_app_open", "orders_without_purchase", "implausible_dates")
     assert (truth["raw_rows"]["events"] != tn["raw_rows"]["events"]) == ev_changed
     if cls != "off_target_assignments":
         assert truth["arms"] == tn["arms"]

@@ -152,6 +152,12 @@ def quality_test_problems(registry: list[str], nodes: dict) -> list[str]:
     return sorted(problems)
 
 
+# Checks whose report has a row only when their fault is present, like the
+# per-reason quarantine counts: an unknown time zone is a default-off defect
+# class of the generator (unknown_timezones).
+FAULT_ONLY_CHECKS = {"unknown_time_zone_users"}
+
+
 @pytest.fixture(scope="module")
 def registry(built):
     return [
@@ -168,7 +174,9 @@ def registry(built):
 def test_every_registered_check_has_one_test_and_rows(manifest, built, registry):
     assert len(registry) >= 20 and "late_events" in registry
     assert quality_test_problems(registry, manifest["nodes"]) == []
-    # The demo world has rows of every registered check and of no other.
+    # The demo world has rows of every registered check and of no other,
+    # except the checks that have a row only when their fault is present
+    # (none of which the demo world plants).
     reported = {
         name
         for (name,) in query(
@@ -178,7 +186,7 @@ def test_every_registered_check_has_one_test_and_rows(manifest, built, registry)
         from marts.rpt_data_quality_checks_daily""",
         )
     }
-    assert reported == set(registry)
+    assert reported == set(registry) - FAULT_ONLY_CHECKS
 
 
 def test_a_missing_extra_or_doubled_check_test_is_found(manifest, registry):

@@ -62,6 +62,8 @@ EXPECTED = {
     "conflicting_versions": ("dq_quarantined_table_rows", "warn"),
     "invalid_amounts": ("dq_quarantined_table_rows", "warn"),
     "before_registration": ("dq_quarantined_event_rows", "fail"),
+    "implausible_dates": ("dq_quarantined_table_rows", "warn"),
+    "unknown_timezones": ("dq_unknown_time_zone_users", "warn"),
 }
 # Defects the warehouse repairs by a documented rule, so no check alerts:
 # anonymous events on identified devices are credited by stitching (R5).
@@ -101,6 +103,11 @@ RATES = {
     # before_registration lands 0.2 x the rate: at 1.0 the quarantined rows
     # of the earliest days pass the error share.
     "before_registration": 1.0,
+    # 1% of the users, orders and sends rows: past the warn share (0) of
+    # each table, well below its error share (0.05) even for the few
+    # orders of this world.
+    "implausible_dates": 0.01,
+    "unknown_timezones": 0.02,
 }
 assert sorted(RATES) == sorted(EXPECTED)
 # Every defect class of the generator is either checked or repaired.

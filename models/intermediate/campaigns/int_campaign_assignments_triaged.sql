@@ -2,7 +2,8 @@
     One row per raw campaign_assignments row with its fate (rulings R42):
     clean (the earliest assignment of a user to a campaign) or quarantined
     (missing fields, an unknown campaign or arm, assigned outside
-    [starts_at, ends_at), or a later duplicate assignment).
+    [starts_at, ends_at), assigned at an implausible time, or a later
+    duplicate assignment).
 -#}
 
 with
@@ -57,6 +58,9 @@ rules_checked as (
             when assignments.assigned_at < campaigns.starts_at
                 or assignments.assigned_at >= campaigns.ends_at
                 then 'outside_campaign_window'
+            when
+                {{ recall_is_implausible_timestamp('assignments.assigned_at') }}
+                then 'implausible_date'
         end as invalid_reason
 
     from assignments

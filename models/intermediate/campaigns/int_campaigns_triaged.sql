@@ -1,7 +1,9 @@
 {#-
     One row per raw campaigns row with its fate: clean, duplicate (an
     identical copy) or quarantined (missing fields, a value outside the
-    contract, or a conflicting copy of the same campaign_id).
+    contract, a date before earliest_plausible_date, or a conflicting copy
+    of the same campaign_id). A campaign's dates are planned, so a start or
+    end after the load is no defect.
 -#}
 {#- A campaign targets one lifecycle state, or any. -#}
 {%- set target_states = recall_lifecycle_states() | map(attribute='state')
@@ -51,6 +53,12 @@ rules_checked as (
                 or campaigns.attribution_window_days < 1
                 or campaigns.ends_at < campaigns.starts_at
                 then 'invalid_value'
+            when
+                {{ recall_is_implausible_timestamp('campaigns.starts_at',
+                    allow_future=true) }}
+                or {{ recall_is_implausible_timestamp('campaigns.ends_at',
+                    allow_future=true) }}
+                then 'implausible_date'
         end as invalid_reason
 
     from campaigns

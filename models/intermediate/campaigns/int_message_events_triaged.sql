@@ -1,7 +1,8 @@
 {#-
     One row per raw message_events row with its fate: clean, duplicate (an
     identical copy of a message_event_id) or quarantined (missing fields, an
-    unknown event type, a callback without a send, or a conflicting copy).
+    unknown event type, a callback without a send, a timestamp outside the
+    plausible range, or a conflicting copy).
 -#}
 {%- set content_columns = ['send_id', 'event_type', 'event_at',
     'received_at'] -%}
@@ -46,6 +47,11 @@ rules_checked as (
                 )
                 then 'invalid_value'
             when sends.send_id is null then 'unknown_send'
+            when
+                {{ recall_is_implausible_timestamp('callbacks.event_at') }}
+                or {{ recall_is_implausible_timestamp(
+                    'callbacks.received_at') }}
+                then 'implausible_date'
         end as invalid_reason
 
     from callbacks

@@ -2,7 +2,8 @@
     One row per raw message_sends row with its fate: clean, duplicate (an
     identical copy of a send_id) or quarantined (missing fields, a value
     outside the contract, a send without an assignment of its user to its
-    campaign, or a conflicting copy of the same send_id).
+    campaign, a timestamp outside the plausible range, or a conflicting copy
+    of the same send_id).
 -#}
 {%- set content_columns = ['campaign_id', 'variant_id', 'user_id',
     'channel', 'scheduled_at', 'sent_at', 'status', 'failure_reason'] -%}
@@ -58,6 +59,10 @@ rules_checked as (
                 or (sends.status = 'sent' and sends.sent_at is null)
                 then 'invalid_value'
             when assignments.user_id is null then 'no_assignment'
+            when
+                {{ recall_is_implausible_timestamp('sends.scheduled_at') }}
+                or {{ recall_is_implausible_timestamp('sends.sent_at') }}
+                then 'implausible_date'
         end as invalid_reason
 
     from sends

@@ -1,8 +1,10 @@
 {#-
     One row per raw users row with its fate: clean (the user's latest
     snapshot), superseded (an older snapshot), duplicate (an identical copy)
-    or quarantined (missing key fields, or a conflicting version: same
-    updated_at, other content; rulings R9).
+    or quarantined (missing key fields, a timestamp outside the plausible
+    range, or a conflicting version: same updated_at, other content; rulings
+    R9). The registration is the earliest registered_at of the snapshots
+    not rejected by a rule, so a quarantined snapshot cannot move it.
 -#}
 {%- set content_columns = ['registered_at', 'acquisition_channel',
     'platform', 'country', 'timezone', 'push_enabled', 'has_phone',
@@ -39,6 +41,10 @@ rules_checked as (
                 or users.registered_at is null
                 or users.updated_at is null
                 then 'missing_required_field'
+            when
+                {{ recall_is_implausible_timestamp('users.registered_at') }}
+                or {{ recall_is_implausible_timestamp('users.updated_at') }}
+                then 'implausible_date'
         end as invalid_reason
 
     from users
@@ -69,7 +75,12 @@ final as (
         versions_ranked.updated_at,
         {{ recall_triage_status('versions_ranked') }} as row_status,
         {{ recall_triage_reason('versions_ranked') }} as quarantine_reason,
-        min(versions_ranked.registered_at) over (
+        min(
+            case
+                when versions_ranked.invalid_reason is null
+                    then versions_ranked.registered_at
+            end
+        ) over (
             partition by versions_ranked.user_id
         ) as first_registered_at
 

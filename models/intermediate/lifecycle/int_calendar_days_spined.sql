@@ -1,11 +1,14 @@
 {#-
     One row per calendar day from the first registration day on or before
     as_of_date to as_of_date: the day axis of the daily lifecycle and growth
-    reports, so days without any change still get their rows. Generated
-    from a fixed series of 36,600 day numbers (a hundred years), so nothing
-    is queried at compile time.
+    reports, so days without any change still get their rows. The series
+    holds exactly the days needed: their number is queried at compile time
+    from the clean users (a registration with an implausible date is
+    quarantined upstream, so it cannot stretch the axis).
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
+{%- set day_count = recall_day_count_to_as_of(ref('int_users_current'),
+    'registration_date', 'registration_date <= ' ~ as_of_date) -%}
 
 with
 
@@ -19,7 +22,7 @@ users as (
 
 day_numbers as (
 
-    {{ dbt.generate_series(36600) }}
+    {{ dbt.generate_series(day_count) }}
 
 ),
 

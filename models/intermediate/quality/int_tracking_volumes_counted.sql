@@ -3,8 +3,11 @@
     on or before as_of_date: clean events by the day of event_at (rulings
     R43, every device) with how many are identified, late or missing a
     required property, beside the duplicate and quarantined rows of the same
-    day, platform and name. Quarantined rows without an event_at are dated by
-    their landing date; a null platform or event name is `unknown`.
+    day, platform and name. Duplicate and quarantined rows without an
+    event_at, or with one outside the plausible range (before
+    earliest_plausible_date or after the load), are dated by their landing
+    date, so a row dated 1900 counts on the day it arrived; a null platform
+    or event name is `unknown`.
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
 
@@ -113,10 +116,13 @@ events_counted as (
 rejected_rows as (
 
     select
-        coalesce(
-            {{ recall_local_date('triaged_rows.event_at') }},
-            triaged_rows.landing_date
-        ) as date_day,
+        case
+            when triaged_rows.event_at is null
+                or {{ recall_is_implausible_timestamp(
+                    'triaged_rows.event_at') }}
+                then triaged_rows.landing_date
+            else {{ recall_local_date('triaged_rows.event_at') }}
+        end as date_day,
         coalesce(triaged_rows.platform, 'unknown') as platform,
         coalesce(triaged_rows.event_name, 'unknown') as event_name,
         case when triaged_rows.row_status = 'duplicate' then 1 else 0 end

@@ -1,9 +1,10 @@
 {#-
     One row per raw orders row with its fate: clean (the order's latest
     valid version), superseded, duplicate or quarantined (missing fields, an
-    unknown status, negative or inconsistent amounts, or a conflicting
-    version; rulings R9). Point-in-time reads (rulings R7) pick the latest
-    non-quarantined version with updated_at up to the end of as_of_date.
+    unknown status, negative or inconsistent amounts, a timestamp outside the
+    plausible range, or a conflicting version; rulings R9). Point-in-time
+    reads (rulings R7) pick the latest non-quarantined version with
+    updated_at up to the end of as_of_date.
 -#}
 {%- set content_columns = ['user_id', 'ordered_at', 'status',
     'gross_amount', 'discount_amount', 'coupon_id', 'currency'] -%}
@@ -47,6 +48,10 @@ rules_checked as (
                 or orders.discount_amount < 0
                 or orders.discount_amount > orders.gross_amount
                 then 'invalid_amount'
+            when
+                {{ recall_is_implausible_timestamp('orders.ordered_at') }}
+                or {{ recall_is_implausible_timestamp('orders.updated_at') }}
+                then 'implausible_date'
         end as invalid_reason
 
     from orders

@@ -254,6 +254,12 @@ reasons_found as (
                 then 'event_at_in_future'
             when not checks_prepared.is_json_object
                 then 'malformed_properties'
+            when
+                {{ recall_is_implausible_timestamp(
+                    'checks_prepared.event_at') }}
+                or {{ recall_is_implausible_timestamp(
+                    'checks_prepared.received_at') }}
+                then 'implausible_date'
         end as quarantine_reason
 
     from checks_prepared

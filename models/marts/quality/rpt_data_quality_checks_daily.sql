@@ -116,7 +116,8 @@ users as (
 
     select
         user_id,
-        registration_date
+        registration_date,
+        has_unknown_timezone
 
     from {{ ref('int_users_current') }}
 
@@ -355,10 +356,15 @@ event_row_days as (
 quarantine_reasons as (
 
     select
-        coalesce(
-            {{ recall_local_date('quarantined_event_rows.event_at') }},
-            quarantined_event_rows.landing_date
-        ) as date_day,
+        {# dated as in int_tracking_volumes_counted: the landing date when
+            event_at is missing or implausible #}
+        case
+            when quarantined_event_rows.event_at is null
+                or {{ recall_is_implausible_timestamp(
+                    'quarantined_event_rows.event_at') }}
+                then quarantined_event_rows.landing_date
+            else {{ recall_local_date('quarantined_event_rows.event_at') }}
+        end as date_day,
         quarantined_event_rows.quarantine_reason
 
     from quarantined_event_rows
@@ -406,6 +412,24 @@ quarantined_table_rows_measured as (
     group by
         quarantined_table_rows.source_table,
         quarantined_table_rows.reason
+
+),
+
+{# A row only when some user's time zone is unknown to the engine, like
+    the quarantine counts above: the report of clean data keeps its rows. #}
+unknown_time_zone_users_measured as (
+
+    select
+        'unknown_time_zone_users' as check_name,
+        {{ as_of_date }} as date_day,
+        'all' as slice,
+        sum(
+            case when users.has_unknown_timezone then 1 else 0 end
+        ) as numerator_count,
+        count(*) as denominator_count
+
+    from users
+    having sum(case when users.has_unknown_timezone then 1 else 0 end) > 0
 
 ),
 

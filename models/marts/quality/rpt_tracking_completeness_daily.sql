@@ -10,10 +10,19 @@
     volume_missing_day_min_baseline_count (tracking lost); warn when the
     ratio falls below volume_low_ratio or rises above volume_high_ratio and
     the baseline is at least volume_min_baseline_count (smaller cells are
-    noise); otherwise ok.
+    noise); otherwise ok. The day series holds exactly the days from the
+    first to as_of_date (their number queried at compile time); a rejected
+    row with an implausible event_at counts on its landing date
+    (int_tracking_volumes_counted), and days before earliest_plausible_date
+    (a landing date itself implausible) are outside the report, so no
+    mistyped year can stretch it.
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
 {%- set baseline_days = var('volume_baseline_days') -%}
+{%- set earliest_day = recall_date_literal(var('earliest_plausible_date')) -%}
+{%- set day_count = recall_day_count_to_as_of(
+    ref('int_tracking_volumes_counted'), 'date_day',
+    'date_day >= ' ~ earliest_day) -%}
 
 with
 
@@ -36,7 +45,7 @@ volumes as (
 
 day_numbers as (
 
-    {{ dbt.generate_series(36600) }}
+    {{ dbt.generate_series(day_count) }}
 
 ),
 
@@ -44,6 +53,7 @@ first_day as (
 
     select min(volumes.date_day) as first_date
     from volumes
+    where volumes.date_day >= {{ earliest_day }}
 
 ),
 
@@ -69,6 +79,7 @@ pairs as (
         volumes.event_name
 
     from volumes
+    where volumes.date_day >= {{ earliest_day }}
 
 ),
 
