@@ -11,7 +11,9 @@
     {%- if not execute -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set seed = graph.nodes.get('seed.recall.tracking_plan') -%}
+    {#- A unit test's graph has no nodes: nothing to read there. -#}
+    {%- set seed = (graph.get('nodes') or {}).get(
+        'seed.recall.tracking_plan') -%}
     {%- if seed is none -%}
         {{- return(none) -}}
     {%- endif -%}
