@@ -166,8 +166,9 @@
         {%- endif -%}
     {%- endif -%}
     {%- set as_of = var('as_of_date') -%}
-    {%- if as_of is not none and not modules.re.match(
-            '^\\d{4}-\\d{2}-\\d{2}$', as_of | string) -%}
+    {%- if as_of is not none and (not modules.re.match(
+            '^\\d{4}-\\d{2}-\\d{2}$', as_of | string)
+            or (as_of | string)[5:7] | int not in range(1, 13)) -%}
         {{ recall_var_error('as_of_date',
             'null or a date written YYYY-MM-DD', as_of) }}
     {%- elif as_of is not none and not recall_is_calendar_date(as_of) -%}
