@@ -10,6 +10,6 @@
             ~ " strings; received " ~ (values | tojson) ~ ".") }}
     {%- endif -%}
     {%- for value in values -%}
-        {{ dbt.string_literal(value) }}{% if not loop.last %}, {% endif %}
+        {{ recall_string_literal(value) }}{% if not loop.last %}, {% endif %}
     {%- endfor -%}
 {% endmacro %}

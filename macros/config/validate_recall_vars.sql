@@ -131,31 +131,77 @@
             var('response_mid_rate')) }}
     {%- endif -%}
 
-    {#- Strings, dates, lists and maps. -#}
+    {#- Strings, dates, lists and maps. A string var that reaches SQL does
+        so through recall_string_literal; a var that names data must name
+        data that exists. -#}
     {%- set timezone = var('reporting_timezone') -%}
     {%- if timezone is not string or not modules.re.match(
             '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$', timezone) -%}
         {{ recall_var_error('reporting_timezone',
             'an IANA time zone name such as UTC or Asia/Shanghai', timezone) }}
     {%- endif -%}
+    {#- The engine's own list of zones (case-insensitive, as the engines
+        read them), so an unknown zone stops the run here, not mid-run. -#}
+    {%- if execute -%}
+        {%- set zones = run_query(recall_time_zone_names())
+            .columns[0].values() | list -%}
+        {%- set zones_lower = zones | map('lower') | list -%}
+        {%- if timezone | lower not in zones_lower -%}
+            {%- set region = timezone.split('/')[0] | lower ~ '/' -%}
+            {%- set examples = [] -%}
+            {%- for zone in zones | sort
+                    if (zone | lower).startswith(region) -%}
+                {%- if examples | length < 5 -%}
+                    {%- do examples.append(zone) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- if examples | length == 0 -%}
+                {%- set examples = ['UTC', 'Europe/Berlin',
+                    'America/New_York', 'Asia/Shanghai']
+                    | select('in', zones) | list -%}
+            {%- endif -%}
+            {{ recall_var_error('reporting_timezone',
+                'a time zone the engine knows (one of its ' ~ zones | length
+                ~ ' names, e.g. ' ~ examples | join(', ') ~ ')', timezone) }}
+        {%- endif -%}
+    {%- endif -%}
     {%- set as_of = var('as_of_date') -%}
-    {%- if as_of is not none -%}
-        {%- set parsed = none -%}
-        {%- if as_of is string and modules.re.match(
-                '^\\d{4}-\\d{2}-\\d{2}$', as_of) -%}
-            {%- set parsed = modules.datetime.datetime.strptime(
-                    as_of, '%Y-%m-%d') if as_of[5:7] | int in range(1, 13)
-                    and as_of[8:10] | int in range(1, 32) else none -%}
-        {%- endif -%}
-        {%- if parsed is none -%}
-            {{ recall_var_error('as_of_date',
-                'null or a date written YYYY-MM-DD', as_of) }}
-        {%- endif -%}
+    {%- if as_of is not none and (not modules.re.match(
+            '^\\d{4}-\\d{2}-\\d{2}$', as_of | string)
+            or (as_of | string)[5:7] | int not in range(1, 13)) -%}
+        {{ recall_var_error('as_of_date',
+            'null or a date written YYYY-MM-DD', as_of) }}
+    {%- elif as_of is not none and not recall_is_calendar_date(as_of) -%}
+        {{ recall_var_error('as_of_date',
+            'null or a real calendar date written YYYY-MM-DD', as_of) }}
+    {%- endif -%}
+    {#- Rows dated before earliest_plausible_date are quarantined: it must
+        lie before today (UTC) and before as_of_date, or it would quarantine
+        the whole reporting period. -#}
+    {%- set earliest = var('earliest_plausible_date') -%}
+    {%- set today = run_started_at.strftime('%Y-%m-%d') -%}
+    {%- if not recall_is_calendar_date(earliest) -%}
+        {{ recall_var_error('earliest_plausible_date',
+            'a calendar date written YYYY-MM-DD', earliest) }}
+    {%- elif earliest | string >= today -%}
+        {{ recall_var_error('earliest_plausible_date',
+            'a date before today (' ~ today ~ ')', earliest) }}
+    {%- elif as_of is not none and earliest | string >= as_of | string -%}
+        {{ recall_var_error('earliest_plausible_date',
+            'a date before as_of_date (' ~ as_of ~ ')', earliest) }}
     {%- endif -%}
     {%- if var('feature_event') is not string
           or var('feature_event') | length == 0 -%}
         {{ recall_var_error('feature_event', 'an event name',
             var('feature_event')) }}
+    {%- endif -%}
+    {%- do recall_check_feature_event() -%}
+    {#- The raw schema is an identifier in every raw table's name. -#}
+    {%- if var('raw_schema') is not string or not modules.re.match(
+            '^[A-Za-z_][A-Za-z0-9_]*$', var('raw_schema')) -%}
+        {{ recall_var_error('raw_schema',
+            'a schema name (letters, digits, _; not starting with a digit)',
+            var('raw_schema')) }}
     {%- endif -%}
     {%- set days = var('retention_days') -%}
     {%- if days is string or days is not iterable or days | length == 0 -%}
@@ -228,8 +274,38 @@
     select 1 as recall_vars_checked
 {% endmacro %}
 
+{#-
+    Whether a var's value is a real calendar date written YYYY-MM-DD (a
+    string, or a date that YAML read from an unquoted value): the month
+    from 1 to 12 and the day within the month's length, leap years
+    included, worked out here so no parser raises an error that does not
+    name the var.
+-#}
+{% macro recall_is_calendar_date(value) %}
+    {%- set text = value | string -%}
+    {%- if value is none or value is number or not modules.re.match(
+            '^\\d{4}-\\d{2}-\\d{2}$', text) -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set year = text[0:4] | int -%}
+    {%- set month = text[5:7] | int -%}
+    {%- set day = text[8:10] | int -%}
+    {%- set is_leap = year % 4 == 0
+        and (year % 100 != 0 or year % 400 == 0) -%}
+    {%- set month_days = [31, 29 if is_leap else 28, 31, 30, 31, 30, 31, 31,
+        30, 31, 30, 31] -%}
+    {{- return(year >= 1 and month >= 1 and month <= 12 and day >= 1
+        and day <= month_days[month - 1]) -}}
+{% endmacro %}
+
 {% macro recall_var_error(name, allowed, received) %}
+    {#- As JSON, quotes left as typed (dbt's tojson, not the HTML-safe
+        filter); a value JSON cannot hold (a date YAML read from an unquoted
+        value) as its text. -#}
+    {%- set shown = received if received is none or received is string
+        or received is number or received is mapping
+        or received is sequence else received | string -%}
     {{ exceptions.raise_compiler_error(
         "Invalid value for var '" ~ name ~ "': expected " ~ allowed
-        ~ ", received " ~ (received | tojson) ~ ".") }}
+        ~ ", received " ~ tojson(shown, sort_keys=true) ~ ".") }}
 {% endmacro %}

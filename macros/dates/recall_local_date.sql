@@ -12,17 +12,18 @@
 {% endmacro %}
 
 {% macro duckdb__recall_local_date(timestamp_expression, timezone) %}
-    cast(timezone('{{ timezone }}',
+    cast(timezone({{ recall_string_literal(timezone) }},
         cast({{ timestamp_expression }} as timestamp) at time zone 'UTC'
     ) as date)
 {% endmacro %}
 
 {% macro spark__recall_local_date(timestamp_expression, timezone) %}
-    cast(from_utc_timestamp({{ timestamp_expression }}, '{{ timezone }}')
+    cast(from_utc_timestamp({{ timestamp_expression }},
+        {{ recall_string_literal(timezone) }})
         as date)
 {% endmacro %}
 
 {% macro default__recall_local_date(timestamp_expression, timezone) %}
     cast(({{ timestamp_expression }} at time zone 'UTC')
-        at time zone '{{ timezone }}' as date)
+        at time zone {{ recall_string_literal(timezone) }} as date)
 {% endmacro %}

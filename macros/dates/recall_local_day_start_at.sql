@@ -13,16 +13,17 @@
 {% endmacro %}
 
 {% macro duckdb__recall_local_day_start_at(date_expression, timezone) %}
-    timezone('UTC', timezone('{{ timezone }}',
+    timezone('UTC', timezone({{ recall_string_literal(timezone) }},
         cast({{ date_expression }} as timestamp)))
 {% endmacro %}
 
 {% macro spark__recall_local_day_start_at(date_expression, timezone) %}
     to_utc_timestamp(cast({{ date_expression }} as timestamp),
-        '{{ timezone }}')
+        {{ recall_string_literal(timezone) }})
 {% endmacro %}
 
 {% macro default__recall_local_day_start_at(date_expression, timezone) %}
-    ((cast({{ date_expression }} as timestamp) at time zone '{{ timezone }}')
+    ((cast({{ date_expression }} as timestamp)
+        at time zone {{ recall_string_literal(timezone) }})
         at time zone 'UTC')
 {% endmacro %}

@@ -14,11 +14,12 @@
     (
     {%- for channel_name, types in touches.items() %}
         {% if not loop.first %}or {% endif -%}
-        ({{ channel }} = '{{ channel_name }}'
+        ({{ channel }} = {{ recall_string_literal(channel_name) }}
         {%- if types | length > 0 %}
             and {{ event_type }} in (
                 {%- for touch_type in types -%}
-                    '{{ touch_type }}'{% if not loop.last %}, {% endif %}
+                    {{ recall_string_literal(touch_type) }}
+                    {%- if not loop.last %}, {% endif %}
                 {%- endfor -%})
         {%- else %}
             and 1 = 0

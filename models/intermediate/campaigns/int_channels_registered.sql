@@ -12,11 +12,12 @@ channels as (
     {% for channel in recall_channels() %}
     select
         cast(
-            {{ dbt.string_literal(channel.channel) }} as {{ string_type }}
+            {{ recall_string_literal(channel.channel) }} as {{ string_type }}
         ) as channel,
         cast({{ channel.cost_per_send }} as decimal(18, 4)) as cost_per_send,
         cast(
-            {{ dbt.string_literal(channel.description) }} as {{ string_type }}
+            {{ recall_string_literal(channel.description) }}
+            as {{ string_type }}
         ) as description
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}

@@ -18,6 +18,7 @@
     )
 }}
 
+{%- do recall_check_feature_event() -%}
 {%- set as_of = recall_as_of_date() -%}
 {{ recall_guard_as_of(as_of, recall_max_in_this('activity_date')) }}
 {%- set changes = recall_user_days_changes(as_of) -%}
@@ -173,7 +174,8 @@ event_days as (
         count(distinct events_credited.session_id) as session_count,
         count(
             case
-                when events_credited.event_name = '{{ var("feature_event") }}'
+                when events_credited.event_name
+                    = {{ recall_string_literal(var('feature_event')) }}
                     then 1
             end
         ) as feature_event_count,

@@ -20,8 +20,8 @@
     user, from the registration day on.
 -#}
 {%- set as_of_date = recall_as_of_date_sql() -%}
-{%- set user_timezone = "coalesce(users.timezone, '"
-    ~ var('reporting_timezone') ~ "')" -%}
+{%- set user_timezone = "coalesce(users.timezone, "
+    ~ recall_string_literal(var('reporting_timezone')) ~ ")" -%}
 
 with
 
