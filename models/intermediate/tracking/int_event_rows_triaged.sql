@@ -4,8 +4,9 @@
     quarantined (with a reason). Rules that need no other table are applied
     here, on the kept copy (rulings R2, R3); rules that need the users table
     (unknown user, before registration) follow in int_events_cleaned.
-    Incremental by landing date: a run reads only the partitions landed since
-    the last one, so each raw row is parsed and deduplicated once.
+    Incremental by landed file (by landing date on engines that read tables):
+    a run reads only the raw files it does not hold yet, so each raw row is
+    parsed and deduplicated once (recall_landed_events_selection).
 -#}
 {{
     config(
@@ -15,18 +16,20 @@
     )
 }}
 
-{%- set landed_through = recall_max_in_this('landing_date') -%}
+{%- set selection = recall_landed_events_selection() -%}
+{%- set batch_ids_filter = recall_landed_events_filter(selection,
+    'batch_ids') -%}
 {%- set required_keys = recall_tracking_plan_required_keys() -%}
 {%- set payload_columns = ['event_name', 'user_id', 'device_id',
     'session_id', 'event_at', 'platform', 'app_version', 'properties'] -%}
 {%- set event_columns = ['event_id', 'event_name', 'user_id', 'device_id',
     'session_id', 'event_at', 'received_at', 'platform', 'app_version',
-    'properties', 'landing_date', 'event_id_hash'] -%}
+    'properties', 'landing_date', 'source_file', 'event_id_hash'] -%}
 
 {#- Each branch below reads the landed batch itself (see the macro for
     why); only the narrow event_id hashes and the few repeated ids are
     shared. -#}
-{%- set events_batch = recall_landed_events_batch(landed_through) -%}
+{%- set events_batch = recall_landed_events_batch(selection) -%}
 
 {#- The earliest landing day of a row landed before that shares an id hash
     with the batch: a narrow scan of the stored hashes, so that the lookup of
@@ -43,7 +46,7 @@
         and this_table.event_id_hash in (
             select {{ recall_fast_hash('batch_ids.event_id') }}
             from {{ ref('stg_tracking__events') }} as batch_ids
-            where batch_ids.landing_date > cast('{{ landed_through }}' as date)
+            where {{ batch_ids_filter or '1 = 1' }}
         )
 {%- endset -%}
 {%- set reference_landed_from = run_query(reference_bound_query)
@@ -65,10 +68,10 @@ repeated_hashes as (
 
     select {{ recall_fast_hash('batch_ids.event_id') }} as event_id_hash
     from {{ ref('stg_tracking__events') }} as batch_ids
-    {% if landed_through is not none %}
+    {% if batch_ids_filter is not none %}
     where
         batch_ids.event_id is not null
-        and batch_ids.landing_date > cast('{{ landed_through }}' as date)
+        and {{ batch_ids_filter }}
     {% else %}
     where batch_ids.event_id is not null
     {% endif %}
@@ -102,7 +105,8 @@ repeated_copies_ranked as (
             order by
                 events_hashed.received_at,
                 events_hashed.landing_date,
-                {{ recall_prefixed_columns('events_hashed', payload_columns) }}
+                {{ recall_prefixed_columns('events_hashed', payload_columns) }},
+                events_hashed.source_file
         ) as copy_rank,
         count(*) over (partition by events_hashed.event_id) as copy_count
 
@@ -145,7 +149,7 @@ first_copies_landed_before as (
         and this_table.event_id in (
             select batch_ids.event_id
             from {{ ref('stg_tracking__events') }} as batch_ids
-            where batch_ids.landing_date > cast('{{ landed_through }}' as date)
+            where {{ batch_ids_filter or '1 = 1' }}
         )
 
 ),
@@ -289,6 +293,7 @@ final as (
         rules_applied.app_version,
         rules_applied.properties,
         rules_applied.landing_date,
+        rules_applied.source_file,
         rules_applied.event_id_hash,
         rules_applied.row_status,
         rules_applied.quarantine_reason,
