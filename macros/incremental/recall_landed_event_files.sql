@@ -115,12 +115,8 @@
     {%- elif selection['source_files'] | length == 0 -%}
         {{- return('1 = 0') -}}
     {%- endif -%}
-    {%- set names = [] -%}
-    {%- for source_file in selection['source_files'] -%}
-        {%- do names.append("'" ~ source_file | replace("'", "''") ~ "'") -%}
-    {%- endfor -%}
-    {{- return(relation_alias ~ '.source_file in (' ~ names | join(', ')
-        ~ ')') -}}
+    {{- return(relation_alias ~ '.source_file in ('
+        ~ recall_raw_names_sql(selection['source_files']) ~ ')') -}}
 {% endmacro %}
 
 {#-

@@ -19,6 +19,17 @@
 {%- set selection = recall_landed_events_selection() -%}
 {%- set batch_ids_filter = recall_landed_events_filter(selection,
     'batch_ids') -%}
+{#- Raw files without a contract column (schema drift, see
+    check_raw_contract): their rows are quarantined as schema_drift, ranked
+    after every other copy of their event_id, and never serve as the copy
+    later retries are compared with. -#}
+{%- set drifted_files = [] -%}
+{%- for drifted in recall_drifted_raw_files(
+        graph.sources['source.' ~ project_name ~ '.tracking.events']) -%}
+    {%- if drifted[2] not in drifted_files -%}
+        {%- do drifted_files.append(drifted[2]) -%}
+    {%- endif -%}
+{%- endfor -%}
 {%- set required_keys = recall_tracking_plan_required_keys() -%}
 {%- set payload_columns = ['event_name', 'user_id', 'device_id',
     'session_id', 'event_at', 'platform', 'app_version', 'properties'] -%}
@@ -103,6 +114,14 @@ repeated_copies_ranked as (
         row_number() over (
             partition by events_hashed.event_id
             order by
+                {% if drifted_files %}
+                case
+                    when events_hashed.source_file in (
+                        {{ recall_raw_names_sql(drifted_files) }})
+                        then 1
+                    else 0
+                end,
+                {% endif %}
                 events_hashed.received_at,
                 events_hashed.landing_date,
                 {{ recall_prefixed_columns('events_hashed', payload_columns) }},
@@ -145,6 +164,7 @@ first_copies_landed_before as (
         this_table.landing_date >= cast('{{ reference_landed_from }}' as date)
         {% endif %}
         and this_table.row_status <> 'duplicate'
+        and coalesce(this_table.quarantine_reason, '') <> 'schema_drift'
         and this_table.event_id is not null
         and this_table.event_id in (
             select batch_ids.event_id
@@ -228,6 +248,12 @@ checks_prepared as (
         copies_compared.is_reference_landed_before
         or copies_compared.copy_rank > 1 as is_duplicate_copy,
         tracking_plan.event_name is not null as is_in_tracking_plan,
+        {% if drifted_files %}
+        copies_compared.source_file in ({{ recall_raw_names_sql(drifted_files) }})
+            as is_schema_drift,
+        {% else %}
+        false as is_schema_drift,
+        {% endif %}
         {{ dbt.dateadd('minute', var('clock_skew_minutes'),
             'copies_compared.received_at') }} as future_cutoff_at,
         {{ recall_is_json_object('copies_compared.properties') }}
@@ -244,6 +270,7 @@ reasons_found as (
     select
         checks_prepared.*,
         case
+            when checks_prepared.is_schema_drift then 'schema_drift'
             when checks_prepared.event_id is null then 'missing_event_id'
             when checks_prepared.is_duplicate_copy then null
             when
