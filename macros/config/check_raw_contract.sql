@@ -28,7 +28,8 @@
     {%- set meta = source_node.config.meta or source_node.meta -%}
     {%- set location = meta.get('raw_dir', '') ~ '/' ~ meta.get('raw_glob', '') -%}
     {%- set found = run_query(
-        "select count(*) from glob('" ~ location ~ "')").columns[0].values()[0] -%}
+        "select count(*) from glob('" ~ location | replace("'", "''")
+        ~ "')").columns[0].values()[0] -%}
     {%- if found == 0 -%}
         {{ exceptions.raise_compiler_error(
             "Raw table '" ~ source_node.name ~ "' is missing: no file matches "

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('tracking', 'events') }}
+    select * from {{ recall_raw_source('tracking', 'events') }}
 
 ),
 
