@@ -233,3 +233,29 @@ def test_a_users_file_without_a_contract_column_stops_at_start(world, tmp_path):
     assert proc.returncode != 0
     assert "Raw table 'users', file" in proc.stdout
     assert "part-late.parquet has no column 'timezone' (contract type varchar)" in proc.stdout
+
+
+STAGING = ["run", "--select", "stg_crm__users stg_tracking__events"]
+
+
+def test_staging_views_work_from_another_folder(world, tmp_path):
+    # The landing root is given relative to the folder dbt runs in (raw);
+    # this test process runs elsewhere and must still read the views.
+    _, source = world
+    shutil.copytree(source, tmp_path / "raw")
+    _run(STAGING, tmp_path)
+    assert Path.cwd() != tmp_path
+    users = pq.ParquetFile(next((tmp_path / "raw" / "users").glob("*.parquet")))
+    assert query(tmp_path / "w.duckdb", "select count(*) from staging.stg_crm__users") == [
+        (users.metadata.num_rows,)
+    ]
+
+
+def test_a_landing_root_with_a_quote_works(world, tmp_path):
+    _, source = world
+    raw = tmp_path / "o'brien" / "raw"
+    shutil.copytree(source, raw)
+    db = tmp_path / "w.duckdb"
+    run_dbt(STAGING, raw, db, tmp_path / "work")
+    events = sum(pq.ParquetFile(p).metadata.num_rows for p in (raw / "events").rglob("*.parquet"))
+    assert query(db, "select count(*) from staging.stg_tracking__events") == [(events,)]

@@ -62,6 +62,10 @@ EXPECTED = {
     "conflicting_versions": ("dq_quarantined_table_rows", "warn"),
     "invalid_amounts": ("dq_quarantined_table_rows", "warn"),
     "before_registration": ("dq_quarantined_event_rows", "fail"),
+    # Landing-level classes: one whole file, so the day it lands on is far
+    # past the error share.
+    "redelivered_file": ("dq_duplicate_event_rows", "fail"),
+    "drifted_partition": ("dq_quarantined_event_rows", "fail"),
 }
 # Defects the warehouse repairs by a documented rule, so no check alerts:
 # anonymous events on identified devices are credited by stitching (R5).
@@ -101,6 +105,9 @@ RATES = {
     # before_registration lands 0.2 x the rate: at 1.0 the quarantined rows
     # of the earliest days pass the error share.
     "before_registration": 1.0,
+    # One file whatever the rate.
+    "redelivered_file": 0.02,
+    "drifted_partition": 0.02,
 }
 assert sorted(RATES) == sorted(EXPECTED)
 # Every defect class of the generator is either checked or repaired.
