@@ -36,6 +36,7 @@ SELECT = [
 # file of a row (which of two identical copies is kept may differ).
 COMPARED = {
     "intermediate.int_event_rows_triaged": ["loaded_at", "source_file"],
+    "intermediate.int_device_users": ["loaded_at", "changed_at", "previous_user_id", "as_of_date"],
     "marts.fct_user_days": ["loaded_at"],
     "marts.dim_users": [],
     "marts.rpt_raw_row_reconciliation": [],
