@@ -30,14 +30,14 @@
     an older day moves that start back to its landing day. -#}
 {%- set landed_from = dbt.dateadd('day', -2, previous_as_of_date) -%}
 {%- if is_incremental() and execute -%}
-    {%- set backfilled_from = run_query(
-        'select cast(min(landing_date) as ' ~ dbt.type_string() ~ ') from '
-        ~ ref('int_event_rows_triaged') ~ ' where loaded_at > '
-        ~ loaded_since_at).columns[0].values()[0] -%}
-    {%- if backfilled_from is not none -%}
-        {%- set landed_from = 'least(' ~ landed_from ~ ', '
-            ~ recall_date_literal(backfilled_from) ~ ')' -%}
-    {%- endif -%}
+{%- set backfilled_from = run_query(
+    'select cast(min(landing_date) as ' ~ dbt.type_string() ~ ') from '
+    ~ ref('int_event_rows_triaged') ~ ' where loaded_at > '
+    ~ loaded_since_at).columns[0].values()[0] -%}
+{%- if backfilled_from is not none -%}
+{%- set landed_from = 'least(' ~ landed_from ~ ', '
+    ~ recall_date_literal(backfilled_from) ~ ')' -%}
+{%- endif -%}
 {%- endif -%}
 
 with

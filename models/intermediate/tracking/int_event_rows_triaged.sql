@@ -33,6 +33,11 @@
         {%- do drifted_files.append(drifted[2]) -%}
     {%- endif -%}
 {%- endfor -%}
+{%- set drifted_condition = ('events_hashed.source_file in ('
+    ~ recall_raw_names_sql(drifted_files) ~ ')') if drifted_files
+    else 'false' -%}
+{%- set drifted_last = ('case when ' ~ drifted_condition
+    ~ ' then 1 else 0 end,') if drifted_files else '' -%}
 {%- set required_keys = recall_tracking_plan_required_keys() -%}
 {%- set payload_columns = ['event_name', 'user_id', 'device_id',
     'session_id', 'event_at', 'platform', 'app_version', 'properties'] -%}
@@ -117,14 +122,7 @@ repeated_copies_ranked as (
         row_number() over (
             partition by events_hashed.event_id
             order by
-                {% if drifted_files %}
-                case
-                    when events_hashed.source_file in (
-                        {{ recall_raw_names_sql(drifted_files) }})
-                        then 1
-                    else 0
-                end,
-                {% endif %}
+                {{ drifted_last }}
                 events_hashed.received_at,
                 events_hashed.landing_date,
                 {{ recall_prefixed_columns('events_hashed', payload_columns) }},
@@ -251,12 +249,8 @@ checks_prepared as (
         copies_compared.is_reference_landed_before
         or copies_compared.copy_rank > 1 as is_duplicate_copy,
         tracking_plan.event_name is not null as is_in_tracking_plan,
-        {% if drifted_files %}
-        copies_compared.source_file in ({{ recall_raw_names_sql(drifted_files) }})
+        {{ drifted_condition | replace('events_hashed', 'copies_compared') }}
             as is_schema_drift,
-        {% else %}
-        false as is_schema_drift,
-        {% endif %}
         {{ dbt.dateadd('minute', var('clock_skew_minutes'),
             'copies_compared.received_at') }} as future_cutoff_at,
         {{ recall_is_json_object('copies_compared.properties') }}
