@@ -8,7 +8,6 @@
     device last moved to another user, so fct_user_days can re-process the
     days of its anonymous events.
 -#}
--- depends_on: {{ ref('int_event_rows_triaged') }}
 {{
     config(
         materialized='incremental',
@@ -32,7 +31,7 @@
 {%- if is_incremental() and execute -%}
 {%- set backfilled_from = run_query(
     'select cast(min(landing_date) as ' ~ dbt.type_string() ~ ') from '
-    ~ ref('int_event_rows_triaged') ~ ' where loaded_at > '
+    ~ ref('int_events_kept') ~ ' where loaded_at > '
     ~ loaded_since_at).columns[0].values()[0] -%}
 {%- if backfilled_from is not none -%}
 {%- set landed_from = 'least(' ~ landed_from ~ ', '
