@@ -9,7 +9,9 @@ Users and orders rows carry the same kind of code.
 
 Targets: "events" classes get the events arrays; "users_orders" classes the tables dict;
 "campaigns" classes (campaign delivery and cross-system classes, see the section below) the
-whole chunk including the campaign arrays assign / sends / callbacks, after all other classes.
+whole chunk including the campaign arrays assign / sends / callbacks, after all other classes;
+"files" classes (landing-level defects, see apply_file_defects) the landing folder once every
+chunk is written, and return the number of event rows they affected.
 Defect.default: on under --defects default (False: only under `all` or when named).
 
 Quarantine reason (models/intermediate/campaigns/*_triaged.sql) or check of each campaign class:
@@ -26,15 +28,23 @@ Quarantine reason (models/intermediate/campaigns/*_triaged.sql) or check of each
   callbacks_out_of_order     none (clean callbacks); clicked-before-delivered check
   off_target_assignments     none (clean control assignments); exposure flag off-target
   implausible_dates          users / orders / message_sends / events: implausible_date
+
+Landing-level ("files") classes:
+  redelivered_file           events: duplicate (a second copy of one partition file)
+  drifted_partition          events: schema_drift (one file with columns renamed)
 """
 
 from __future__ import annotations
 
+import glob
+import os
+import shutil
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow.parquet as pq
 
 from .world import (
     DAY_US,
@@ -62,7 +72,7 @@ from .world import (
 @dataclass
 class Defect:
     code: int
-    target: str  # events | users_orders | campaigns
+    target: str  # events | users_orders | campaigns | files
     fn: Callable
     scale: float = 1.0  # share of --defect-rate used by this class
     doc: str = ""
@@ -1086,7 +1096,7 @@ ORDER = [
     "off_target_assignments",
     "implausible_dates",
 ]
-assert sorted(ORDER) == sorted(DEFECTS)
+assert sorted(ORDER) == sorted(n for n, d in DEFECTS.items() if d.target != "files")
 
 
 def apply_defects(
@@ -1131,3 +1141,64 @@ def apply_defects(
         for k in ("_nbase", "_dslot"):
             tables.pop(k, None)
     return tables
+
+
+# ------------------------------------------------------- landing-level classes ("files")
+# Defects of the delivery of whole files, not of rows: applied once to the landing folder
+# after every chunk is written (generate.py). Each picks one events file with rows, by its
+# own random stream, and returns the number of event rows it affected (its truth count).
+def _event_files(out: str) -> list[str]:
+    """The generated events files with rows, in a stable order."""
+    files = sorted(glob.glob(os.path.join(out, "events", "dt=*", "part-[0-9]*.parquet")))
+    return [
+        f
+        for f in files
+        if not f.endswith("-redelivered.parquet") and pq.ParquetFile(f).metadata.num_rows > 0
+    ]
+
+
+@register(
+    "redelivered_file",
+    50,
+    target="files",
+    default=False,
+    doc="a second copy of one events partition file under another name in the same dt= "
+    "folder (a redelivery); every row of the copy is a duplicate",
+)
+def _redelivered_file(out, rng, ctx):
+    files = _event_files(out)
+    if not files:
+        return 0
+    src = files[int(rng.integers(len(files)))]
+    shutil.copyfile(src, src.replace(".parquet", "-redelivered.parquet"))
+    return pq.ParquetFile(src).metadata.num_rows
+
+
+@register(
+    "drifted_partition",
+    51,
+    target="files",
+    default=False,
+    doc="one events partition file whose platform and properties columns are renamed "
+    "(platform_name, props): its rows are quarantined as schema_drift",
+)
+def _drifted_partition(out, rng, ctx):
+    files = _event_files(out)
+    if not files:
+        return 0
+    path = files[int(rng.integers(len(files)))]
+    table = pq.read_table(path)
+    renamed = {"platform": "platform_name", "properties": "props"}
+    table = table.rename_columns([renamed.get(n, n) for n in table.column_names])
+    pq.write_table(table, path, compression="zstd")
+    return table.num_rows
+
+
+def apply_file_defects(out: str, enabled: list[str], ctx: Ctx) -> dict[str, int]:
+    """Apply the enabled landing-level classes to the landing folder `out` (registry
+    order); return class -> event rows affected."""
+    return {
+        name: d.fn(out, rng_for(ctx.seed, 0, name), ctx)
+        for name, d in DEFECTS.items()
+        if d.target == "files" and name in enabled
+    }

@@ -20,6 +20,7 @@ from .defects import (
     UNKNOWN_CAMPAIGN_ID,
     UNKNOWN_VARIANT_ID,
     apply_defects,
+    apply_file_defects,
     missing_platform_day,
     parse_defects,
 )
@@ -234,6 +235,10 @@ def generate(
         _generate_chunk(run, c)
         if not quiet:
             bar.set_postfix(events=run.raw_rows["events"])
+    for name, rows in apply_file_defects(out, run.enabled, ctx).items():
+        run.defect_counts[name] += rows
+        if name == "redelivered_file":  # the copy's rows are added rows
+            run.raw_rows["events"] += rows
     if not run.wrote_events:
         writer.write(
             SCHEMAS["events"].empty_table(),

@@ -298,7 +298,7 @@ def test_defects_none_produces_none(gen_root):
     )
 
 
-EVENT_CLASSES = sorted(n for n, d in DEFECTS.items() if d.target != "campaigns")
+EVENT_CLASSES = sorted(n for n, d in DEFECTS.items() if d.target not in ("campaigns", "files"))
 CAMPAIGN_CLASSES = sorted(n for n, d in DEFECTS.items() if d.target == "campaigns")
 DELIVERY = ["duplicate_sends", "missed_sends", "early_sends", "late_sends", "contaminated_controls"]
 

@@ -64,6 +64,10 @@ EXPECTED = {
     "before_registration": ("dq_quarantined_event_rows", "fail"),
     "implausible_dates": ("dq_quarantined_table_rows", "warn"),
     "unknown_timezones": ("dq_unknown_time_zone_users", "warn"),
+    # Landing-level classes: one whole file, so the day it lands on is far
+    # past the error share.
+    "redelivered_file": ("dq_duplicate_event_rows", "fail"),
+    "drifted_partition": ("dq_quarantined_event_rows", "fail"),
 }
 # Defects the warehouse repairs by a documented rule, so no check alerts:
 # anonymous events on identified devices are credited by stitching (R5).
@@ -108,6 +112,9 @@ RATES = {
     # orders of this world.
     "implausible_dates": 0.01,
     "unknown_timezones": 0.02,
+    # One file whatever the rate.
+    "redelivered_file": 0.02,
+    "drifted_partition": 0.02,
 }
 assert sorted(RATES) == sorted(EXPECTED)
 # Every defect class of the generator is either checked or repaired.

@@ -24,6 +24,20 @@
     previous_as_of or recall_earliest_date()) -%}
 {%- set loaded_since_at = recall_loaded_since_sql('loaded_at') -%}
 {{ recall_guard_as_of(as_of, previous_as_of) }}
+{#- Events land within days of when they happen, so the landing days read
+    start two days before the previous as_of_date; a file backfilled into
+    an older day moves that start back to its landing day. -#}
+{%- set landed_from = dbt.dateadd('day', -2, previous_as_of_date) -%}
+{%- if is_incremental() and execute -%}
+{%- set backfilled_from = run_query(
+    'select cast(min(landing_date) as ' ~ dbt.type_string() ~ ') from '
+    ~ ref('int_events_kept') ~ ' where loaded_at > '
+    ~ loaded_since_at).columns[0].values()[0] -%}
+{%- if backfilled_from is not none -%}
+{%- set landed_from = 'least(' ~ landed_from ~ ', '
+    ~ recall_date_literal(backfilled_from) ~ ')' -%}
+{%- endif -%}
+{%- endif -%}
 
 with
 
@@ -41,7 +55,7 @@ identified_events as (
     where
         user_id is not null
         and event_date <= {{ recall_date_literal(as_of) }}
-        and landing_date >= {{ dbt.dateadd('day', -2, previous_as_of_date) }}
+        and landing_date >= {{ landed_from }}
         and (
             loaded_at > {{ loaded_since_at }}
             or event_date > {{ previous_as_of_date }}

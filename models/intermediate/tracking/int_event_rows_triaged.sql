@@ -4,8 +4,9 @@
     quarantined (with a reason). Rules that need no other table are applied
     here, on the kept copy (rulings R2, R3); rules that need the users table
     (unknown user, before registration) follow in int_events_cleaned.
-    Incremental by landing date: a run reads only the partitions landed since
-    the last one, so each raw row is parsed and deduplicated once.
+    Incremental by landed file (by landing date on engines that read tables):
+    a run reads only the raw files it does not hold yet, so each raw row is
+    parsed and deduplicated once (recall_landed_events_selection).
 -#}
 {{
     config(
@@ -15,18 +16,39 @@
     )
 }}
 
-{%- set landed_through = recall_max_in_this('landing_date') -%}
+{%- set selection = recall_landed_events_selection() -%}
+{%- set batch_ids_filter = recall_landed_events_filter(selection,
+    'batch_ids') -%}
+{#- Raw files without a contract column (schema drift, see
+    check_raw_contract): their rows are quarantined as schema_drift, ranked
+    after every other copy of their event_id, and never serve as the copy
+    later retries are compared with. -#}
+{%- set drifted_files = [] -%}
+{#- (A unit test's graph has no sources: it reads no raw file.) -#}
+{%- set events_source = (graph.get('sources') or {}).get(
+    'source.' ~ project_name ~ '.tracking.events') -%}
+{%- for drifted in (recall_drifted_raw_files(events_source)
+        if events_source else []) -%}
+    {%- if drifted[2] not in drifted_files -%}
+        {%- do drifted_files.append(drifted[2]) -%}
+    {%- endif -%}
+{%- endfor -%}
+{%- set drifted_condition = ('events_hashed.source_file in ('
+    ~ recall_raw_names_sql(drifted_files) ~ ')') if drifted_files
+    else 'false' -%}
+{%- set drifted_last = ('case when ' ~ drifted_condition
+    ~ ' then 1 else 0 end,') if drifted_files else '' -%}
 {%- set required_keys = recall_tracking_plan_required_keys() -%}
 {%- set payload_columns = ['event_name', 'user_id', 'device_id',
     'session_id', 'event_at', 'platform', 'app_version', 'properties'] -%}
 {%- set event_columns = ['event_id', 'event_name', 'user_id', 'device_id',
     'session_id', 'event_at', 'received_at', 'platform', 'app_version',
-    'properties', 'landing_date', 'event_id_hash'] -%}
+    'properties', 'landing_date', 'source_file', 'event_id_hash'] -%}
 
 {#- Each branch below reads the landed batch itself (see the macro for
     why); only the narrow event_id hashes and the few repeated ids are
     shared. -#}
-{%- set events_batch = recall_landed_events_batch(landed_through) -%}
+{%- set events_batch = recall_landed_events_batch(selection) -%}
 
 {#- The earliest landing day of a row landed before that shares an id hash
     with the batch: a narrow scan of the stored hashes, so that the lookup of
@@ -43,7 +65,7 @@
         and this_table.event_id_hash in (
             select {{ recall_fast_hash('batch_ids.event_id') }}
             from {{ ref('stg_tracking__events') }} as batch_ids
-            where batch_ids.landing_date > cast('{{ landed_through }}' as date)
+            where {{ batch_ids_filter or '1 = 1' }}
         )
 {%- endset -%}
 {%- set reference_landed_from = run_query(reference_bound_query)
@@ -65,10 +87,10 @@ repeated_hashes as (
 
     select {{ recall_fast_hash('batch_ids.event_id') }} as event_id_hash
     from {{ ref('stg_tracking__events') }} as batch_ids
-    {% if landed_through is not none %}
+    {% if batch_ids_filter is not none %}
     where
         batch_ids.event_id is not null
-        and batch_ids.landing_date > cast('{{ landed_through }}' as date)
+        and {{ batch_ids_filter }}
     {% else %}
     where batch_ids.event_id is not null
     {% endif %}
@@ -100,9 +122,11 @@ repeated_copies_ranked as (
         row_number() over (
             partition by events_hashed.event_id
             order by
+                {{ drifted_last }}
                 events_hashed.received_at,
                 events_hashed.landing_date,
-                {{ recall_prefixed_columns('events_hashed', payload_columns) }}
+                {{ recall_prefixed_columns('events_hashed', payload_columns) }},
+                events_hashed.source_file
         ) as copy_rank,
         count(*) over (partition by events_hashed.event_id) as copy_count
 
@@ -141,11 +165,12 @@ first_copies_landed_before as (
         this_table.landing_date >= cast('{{ reference_landed_from }}' as date)
         {% endif %}
         and this_table.row_status <> 'duplicate'
+        and coalesce(this_table.quarantine_reason, '') <> 'schema_drift'
         and this_table.event_id is not null
         and this_table.event_id in (
             select batch_ids.event_id
             from {{ ref('stg_tracking__events') }} as batch_ids
-            where batch_ids.landing_date > cast('{{ landed_through }}' as date)
+            where {{ batch_ids_filter or '1 = 1' }}
         )
 
 ),
@@ -224,6 +249,8 @@ checks_prepared as (
         copies_compared.is_reference_landed_before
         or copies_compared.copy_rank > 1 as is_duplicate_copy,
         tracking_plan.event_name is not null as is_in_tracking_plan,
+        {{ drifted_condition | replace('events_hashed', 'copies_compared') }}
+            as is_schema_drift,
         {{ dbt.dateadd('minute', var('clock_skew_minutes'),
             'copies_compared.received_at') }} as future_cutoff_at,
         {{ recall_is_json_object('copies_compared.properties') }}
@@ -240,6 +267,7 @@ reasons_found as (
     select
         checks_prepared.*,
         case
+            when checks_prepared.is_schema_drift then 'schema_drift'
             when checks_prepared.event_id is null then 'missing_event_id'
             when checks_prepared.is_duplicate_copy then null
             when
@@ -295,6 +323,7 @@ final as (
         rules_applied.app_version,
         rules_applied.properties,
         rules_applied.landing_date,
+        rules_applied.source_file,
         rules_applied.event_id_hash,
         rules_applied.row_status,
         rules_applied.quarantine_reason,

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'campaign_assignments') }}
+    select * from {{ recall_raw_source('crm', 'campaign_assignments') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'campaigns') }}
+    select * from {{ recall_raw_source('crm', 'campaigns') }}
 
 ),
 

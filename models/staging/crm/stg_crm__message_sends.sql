@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'message_sends') }}
+    select * from {{ recall_raw_source('crm', 'message_sends') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'users') }}
+    select * from {{ recall_raw_source('crm', 'users') }}
 
 ),
 

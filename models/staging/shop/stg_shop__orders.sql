@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('shop', 'orders') }}
+    select * from {{ recall_raw_source('shop', 'orders') }}
 
 ),
 

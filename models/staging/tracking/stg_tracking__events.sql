@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('tracking', 'events') }}
+    select * from {{ recall_raw_source('tracking', 'events') }}
 
 ),
 
@@ -19,7 +19,8 @@ renamed as (
         lower(trim(cast(platform as {{ dbt.type_string() }}))) as platform,
         cast(app_version as {{ dbt.type_string() }}) as app_version,
         cast(properties as {{ dbt.type_string() }}) as properties,
-        {{ recall_landing_date() | trim }} as landing_date
+        {{ recall_landing_date() | trim }} as landing_date,
+        {{ recall_source_file() | trim }} as source_file
 
     from source
 

@@ -1,0 +1,140 @@
+{#-
+    Which raw event rows an incremental load of int_event_rows_triaged reads.
+
+    DuckDB reads Parquet files: the load reads every file under the events
+    landing folder that the table does not hold yet, by name, wherever it
+    lies (a new day, a redelivery into a day already loaded, a backfill into
+    an old day), so an incremental build holds the same rows as a full one.
+    A file the table holds with another row count than the file now has was
+    changed in place: that stops the run, naming the file. Other engines
+    read tables, not files: they read the rows landed after the last landing
+    date loaded, as before.
+
+    Returns none (read every row: a full build or an empty table) or a dict
+    for recall_landed_events_filter: {'landed_through': 'YYYY-MM-DD'} or
+    {'source_files': [relative paths]}.
+-#}
+{% macro recall_landed_events_selection() %}
+    {{- return(adapter.dispatch('recall_landed_events_selection',
+        'recall')()) -}}
+{% endmacro %}
+
+{% macro default__recall_landed_events_selection() %}
+    {%- set landed_through = recall_max_in_this('landing_date') -%}
+    {%- if landed_through is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return({'landed_through': landed_through}) -}}
+{% endmacro %}
+
+{% macro duckdb__recall_landed_events_selection() %}
+    {%- if not execute or not is_incremental() -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set held = adapter.get_columns_in_relation(this)
+        | map(attribute='name') | map('lower') | list -%}
+    {%- if 'source_file' not in held -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " was built before the warehouse recorded the raw file of "
+            ~ "each event row (column source_file). Rebuild it once: "
+            ~ "dbt build --full-refresh --select int_event_rows_triaged+") }}
+    {%- endif -%}
+    {%- set source_node = graph.sources[
+        'source.' ~ project_name ~ '.tracking.events'] -%}
+    {%- set meta = source_node.config.meta or source_node.meta -%}
+    {%- set pattern = meta.get('raw_dir', '') ~ '/'
+        ~ meta.get('raw_glob', '') -%}
+    {%- set files_query -%}
+        with
+
+        on_disk as (
+
+            select
+                {{ recall_source_file('file_name') }} as source_file,
+                num_rows as file_row_count
+            from parquet_file_metadata(
+                '{{ pattern | replace("'", "''") }}')
+
+        ),
+
+        landed as (
+
+            select
+                source_file,
+                count(*) as landed_row_count
+            from {{ this }}
+            group by source_file
+
+        )
+
+        select
+            on_disk.source_file,
+            on_disk.file_row_count,
+            landed.landed_row_count
+        from on_disk
+        left join landed
+            on on_disk.source_file = landed.source_file
+        where
+            landed.source_file is null
+            or landed.landed_row_count <> on_disk.file_row_count
+        order by on_disk.source_file
+    {%- endset -%}
+    {%- set new_files = [] -%}
+    {%- set changed = [] -%}
+    {%- for row in run_query(files_query).rows -%}
+        {%- if row[2] is none -%}
+            {%- do new_files.append(row[0]) -%}
+        {%- else -%}
+            {%- do changed.append(row[0] ~ ' (' ~ row[2] ~ ' rows loaded, '
+                ~ row[1] ~ ' rows now)') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if changed -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw event file(s) changed after they were loaded: "
+            ~ changed | join(', ') ~ " under " ~ meta.get('raw_dir', '')
+            ~ ". A landed file must never be rewritten: land corrections as "
+            ~ "new files. To load the files as they are now, rebuild: "
+            ~ "dbt build --full-refresh --select int_event_rows_triaged+") }}
+    {%- endif -%}
+    {{- return({'source_files': new_files}) -}}
+{% endmacro %}
+
+{#-
+    The condition that keeps the rows of a selection (see
+    recall_landed_events_selection) in a relation of raw event rows with
+    columns landing_date and source_file, prefixed by `relation_alias`;
+    none when the selection reads every row.
+-#}
+{% macro recall_landed_events_filter(selection, relation_alias) %}
+    {%- if selection is none -%}
+        {{- return(none) -}}
+    {%- elif 'landed_through' in selection -%}
+        {{- return(relation_alias ~ ".landing_date > cast("
+            ~ "'" ~ selection['landed_through'] ~ "'" ~ " as date)") -}}
+    {%- elif selection['source_files'] | length == 0 -%}
+        {{- return('1 = 0') -}}
+    {%- endif -%}
+    {{- return(relation_alias ~ '.source_file in ('
+        ~ recall_raw_names_sql(selection['source_files']) ~ ')') -}}
+{% endmacro %}
+
+{#-
+    The landed file of a raw event row, relative to the landing root
+    (events/dt=YYYY-MM-DD/<name>.parquet), from the full path in
+    `path_column` (DuckDB's read_parquet filename); null on engines that read
+    tables. Relative, so that moving the landing root changes nothing.
+-#}
+{% macro recall_source_file(path_column='filename') %}
+    {{- adapter.dispatch('recall_source_file', 'recall')(path_column) -}}
+{% endmacro %}
+
+{% macro duckdb__recall_source_file(path_column) %}
+    regexp_extract(
+        replace({{ path_column }}, '\', '/'), '[^/]+/[^/]+/[^/]+$'
+    )
+{%- endmacro %}
+
+{% macro default__recall_source_file(path_column) %}
+    cast(null as {{ dbt.type_string() }})
+{%- endmacro %}
