@@ -28,6 +28,7 @@ Quarantine reason (models/intermediate/campaigns/*_triaged.sql) or check of each
   callbacks_out_of_order     none (clean callbacks); clicked-before-delivered check
   off_target_assignments     none (clean control assignments); exposure flag off-target
   implausible_dates          users / orders / message_sends / events: implausible_date
+  unknown_timezones          none (user kept, time zone null); unknown_time_zone_users check
 
 Landing-level ("files") classes:
   redelivered_file           events: duplicate (a second copy of one partition file)
