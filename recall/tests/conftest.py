@@ -113,6 +113,28 @@ def run_dbt(
     return proc
 
 
+def run_pipeline(work: Path, *args: str) -> subprocess.CompletedProcess:
+    """python -m recall.pipeline in the folder work, on its landing raw/, its
+    warehouse w.duckdb and its published file bi/published.duckdb."""
+    env = dict(
+        os.environ,
+        RECALL_RAW_DIR="raw",
+        RECALL_DB_PATH="w.duckdb",
+        RECALL_PUBLISH_PATH="bi/published.duckdb",
+        DBT_PROFILES_DIR=str(ROOT / "profiles"),
+        DBT_PROJECT_DIR=str(ROOT),
+        DBT_LOG_PATH=str(work / "logs"),
+        PYTHONPATH=str(ROOT),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "recall.pipeline", *args],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
 def query(db_path: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(db_path), read_only=True)
     try:

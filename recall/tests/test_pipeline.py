@@ -5,7 +5,6 @@ one line naming the file and the holder's PID (point 9)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import duckdb
 import pytest
 
 from recall import pipeline
-from recall.tests.conftest import ROOT, copy_landing, generate
+from recall.tests.conftest import copy_landing, generate, run_pipeline
 
 # Holds a DuckDB file open (read-write, or read-only as a BI tool would) until
 # its stdin closes.
@@ -25,26 +24,6 @@ con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "ro")
 print("ready", flush=True)
 sys.stdin.read()
 """
-
-
-def run_pipeline(work: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(
-        os.environ,
-        RECALL_RAW_DIR="raw",
-        RECALL_DB_PATH="w.duckdb",
-        RECALL_PUBLISH_PATH="bi/published.duckdb",
-        DBT_PROFILES_DIR=str(ROOT / "profiles"),
-        DBT_PROJECT_DIR=str(ROOT),
-        DBT_LOG_PATH=str(work / "logs"),
-        PYTHONPATH=str(ROOT),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "recall.pipeline", *args],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
 
 
 @pytest.mark.parametrize("mode", ["rw", "ro"])

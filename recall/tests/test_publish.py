@@ -4,7 +4,6 @@ other (issue 19, point 8)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import duckdb
 import pytest
 
 from recall import publish
-from recall.tests.conftest import ROOT, generate
+from recall.tests.conftest import generate, run_pipeline
 
 PUBLISHED = ("marts", "quarantine")
 
@@ -178,24 +177,7 @@ def mart_rows(db: Path) -> int:
 
 def load(work: Path, *dbt_args: str) -> subprocess.CompletedProcess:
     """The scheduled load of make pipeline, without gate and alerts."""
-    env = dict(
-        os.environ,
-        RECALL_RAW_DIR="raw",
-        RECALL_DB_PATH="w.duckdb",
-        RECALL_PUBLISH_PATH="bi/published.duckdb",
-        DBT_PROFILES_DIR=str(ROOT / "profiles"),
-        DBT_PROJECT_DIR=str(ROOT),
-        DBT_LOG_PATH=str(work / "logs"),
-        PYTHONPATH=str(ROOT),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "recall.pipeline", "--no-gate", "--no-alerts", "--", *SELECT]
-        + list(dbt_args),
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    return run_pipeline(work, "--no-gate", "--no-alerts", "--", *SELECT, *dbt_args)
 
 
 @pytest.mark.warehouse
