@@ -3,8 +3,10 @@
     matching `where`, when given) to as_of_date, both included: the length
     of a day series that holds exactly the days a report needs, queried at
     compile time. At least 1 (no rows, or a first day after as_of_date).
-    While parsing it is 1; in a unit test, whose inputs are CTEs no query
-    can read, it is unit_test_day_count.
+    While parsing, and when relation is not built yet (`dbt compile` or
+    sqlfluff on an empty warehouse; a build always builds it first), it is
+    1; in a unit test, whose inputs are CTEs no query can read, it is
+    unit_test_day_count.
 -#}
 {% macro recall_day_count_to_as_of(relation, date_column, where=none,
                                    unit_test_day_count=3660) %}
@@ -18,6 +20,10 @@
     {%- endif -%}
     {%- if model.resource_type == 'unit_test' -%}
         {{- return(unit_test_day_count) -}}
+    {%- endif -%}
+    {%- if adapter.get_relation(database=relation.database,
+            schema=relation.schema, identifier=relation.identifier) is none -%}
+        {{- return(1) -}}
     {%- endif -%}
     {%- set day_count_query -%}
         select {{ dbt.datediff('min(' ~ date_column ~ ')',
