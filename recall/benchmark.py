@@ -45,6 +45,8 @@ import sys
 import time
 from pathlib import Path
 
+from recall import pipeline
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Targets: build ÷ floor <= 3, incremental ÷ full <= 0.10, peak memory < 6 GB.
@@ -56,7 +58,7 @@ TARGET_PEAK_GB = 6.0
 # inputs are static, so they prove the SQL logic, not the data, and dbt's
 # documentation recommends running them in development and CI only (make build
 # and make test run them). --with-unit-tests times plain `dbt build`.
-PRODUCTION_BUILD_FLAGS = ["--exclude-resource-type", "unit_test"]
+PRODUCTION_BUILD_FLAGS = pipeline.SCHEDULED_LOAD_FLAGS
 
 DEFAULT_MEMORY_LIMIT = "4.5GB"  # profiles/profiles.yml: env RECALL_MEMORY_LIMIT, default 4.5GB
 KIND_GROUPS = {
