@@ -17,10 +17,18 @@
     time_bucket(interval 15 minute, cast({{ timestamp_expression }} as timestamp))
 {%- endmacro %}
 
+{#-
+    Whole seconds since the start of the hour, floored to a multiple of 900
+    (15 minutes), added back to the hour. Seconds, not minutes: Spark's
+    dbt.datediff rounds a part minute up (44:30 would give 45). dbt-core
+    has no date_part macro.
+-#}
 {% macro default__recall_quarter_hour_start(timestamp_expression) -%}
+    {%- set hour_start = dbt.date_trunc('hour', timestamp_expression) -%}
     {{ dbt.dateadd(
         'minute',
-        '15 * cast(floor(' ~ dbt.date_part('minute', timestamp_expression)
-            ~ ' / 15) as integer)',
-        dbt.date_trunc('hour', timestamp_expression)) }}
+        '15 * cast(floor('
+            ~ dbt.datediff(hour_start, timestamp_expression, 'second')
+            ~ ' / 900) as integer)',
+        hour_start) }}
 {%- endmacro %}
