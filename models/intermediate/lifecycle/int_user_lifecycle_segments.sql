@@ -57,17 +57,25 @@ pieces_cut as (
             {{ recall_add_days('segments_bounded.last_active_date',
                 def.inactive_from) }}
         ) as valid_from,
+        {#- least() needs two arguments on Spark: a state without a tenure
+            or an inactivity end ends with the segment. #}
+        {%- set ends = [] %}
+        {%- if def.tenure_to is not none %}
+            {%- do ends.append(recall_add_days(
+                'segments_bounded.registration_date', def.tenure_to)) %}
+        {%- endif %}
+        {%- if def.inactive_to is not none %}
+            {%- do ends.append(recall_add_days(
+                'segments_bounded.last_active_date', def.inactive_to)) %}
+        {%- endif %}
+        {%- do ends.append('segments_bounded.segment_end_date') %}
+        {%- if ends | length == 1 %}
+        {{ ends[0] }} as valid_to
+        {%- else %}
         least(
-            {%- if def.tenure_to is not none %}
-            {{ recall_add_days('segments_bounded.registration_date',
-                def.tenure_to) }},
-            {%- endif %}
-            {%- if def.inactive_to is not none %}
-            {{ recall_add_days('segments_bounded.last_active_date',
-                def.inactive_to) }},
-            {%- endif %}
-            segments_bounded.segment_end_date
+            {{ ends | join(',\n            ') }}
         ) as valid_to
+        {%- endif %}
 
     from segments_bounded
     {% if not loop.last %}
