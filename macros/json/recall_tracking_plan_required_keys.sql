@@ -10,9 +10,10 @@
     {%- set plan = ref('tracking_plan') -%}
     {#- Inside a unit test ref() names the fixture CTE, which a separate query
         cannot see: read the seed's table (schema `reference`,
-        dbt_project.yml) instead. -#}
+        dbt_project.yml) instead, in the target's database (none on Spark,
+        whose target has no database key). -#}
     {%- if (plan | string).startswith('__dbt__cte__') -%}
-        {%- set plan = api.Relation.create(database=target.database,
+        {%- set plan = api.Relation.create(database=target.get('database'),
             schema=generate_schema_name('reference', none),
             identifier='tracking_plan') -%}
     {%- endif -%}
