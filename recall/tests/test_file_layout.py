@@ -2,7 +2,8 @@
 one `_<prefix>__models.yml` and one `_<prefix>__unit_tests.yml` per model
 folder, sources in `_<source>__sources.yml`, docs blocks in
 `_<name>__docs.md`, macro properties in `_<folder>__macros.yml`; each model
-is described in its own folder's models file."""
+is described in its own folder's models file; unit-test names fit
+PostgreSQL's 63-character identifiers."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
+# PostgreSQL truncates longer identifiers, and dbt names the relation of a
+# unit test after the test, so dbt-postgres refuses such a test.
+MAX_IDENTIFIER = 63
 
 
 def folder_prefix(folder: Path, models_root: Path = MODELS) -> str:
@@ -67,6 +71,10 @@ def layout_problems(models_root: Path) -> list[str]:
         for test in yaml.safe_load(path.read_text()).get("unit_tests") or []:
             if model_folders.get(test["model"]) != path.parent:
                 problems.append(f"{test['name']}: unit test of {test['model']} outside its folder")
+            if len(test["name"]) > MAX_IDENTIFIER:
+                problems.append(
+                    f"{test['name']}: {len(test['name'])} characters, more than {MAX_IDENTIFIER}"
+                )
     return problems
 
 
@@ -95,6 +103,8 @@ def test_the_layout_check_finds_each_departure(tmp_path):
     (other / "_core__models.yml").write_text("version: 2\nmodels:\n  - name: dim_c\n")
     (other / "_core__unit_tests.yml").write_text(
         "version: 2\nunit_tests:\n  - name: test_fct_a__x\n    model: fct_a\n"
+        f"  - name: test_dim_c__{'y' * 52}\n    model: dim_c\n"
+        f"  - name: test_dim_c__{'z' * 51}\n    model: dim_c\n"
     )
     (folder / "notes.md").write_text("{% docs x %}x{% enddocs %}")
     assert layout_problems(tmp_path) == [
@@ -104,6 +114,7 @@ def test_the_layout_check_finds_each_departure(tmp_path):
         "fct_b: not described in marts/lifecycle/_lifecycle__models.yml",
         "fct_gone: described in _lifecycle__models.yml but not in that folder",
         "test_fct_a__x: unit test of fct_a outside its folder",
+        f"test_dim_c__{'y' * 52}: 64 characters, more than 63",
     ]
 
 
