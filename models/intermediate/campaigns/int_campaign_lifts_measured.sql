@@ -33,7 +33,8 @@ arms as (
         sent_count,
         message_cost,
         reward_cost,
-        message_cost + reward_cost as total_cost,
+        {#- The marts' type, not the sum's (unsized numeric on PostgreSQL). #}
+        cast(message_cost + reward_cost as decimal(18, 4)) as total_cost,
         gross_revenue,
         is_window_open,
         control_arm_count

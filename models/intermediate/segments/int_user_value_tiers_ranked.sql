@@ -135,10 +135,13 @@ revenue_steps as (
             partition by changes_by_day.user_id
             order by changes_by_day.change_date
         ) as valid_to,
-        sum(changes_by_day.revenue_change) over (
-            partition by changes_by_day.user_id
-            order by changes_by_day.change_date
-            rows between unbounded preceding and current row
+        {#- The amounts' type, not the sum's (unsized numeric on PostgreSQL). #}
+        cast(
+            sum(changes_by_day.revenue_change) over (
+                partition by changes_by_day.user_id
+                order by changes_by_day.change_date
+                rows between unbounded preceding and current row
+            ) as decimal(18, 2)
         ) as net_revenue,
         sum(changes_by_day.order_change) over (
             partition by changes_by_day.user_id

@@ -61,12 +61,16 @@ final as (
         versions_dated.status = 'paid' as is_paid,
         versions_dated.gross_amount,
         versions_dated.discount_amount,
-        case
-            when versions_dated.status = 'paid'
-                then versions_dated.gross_amount
-                    - versions_dated.discount_amount
-            else 0
-        end as net_revenue,
+        {#- Cast to the amounts' type: on PostgreSQL the difference and the
+            0 are numerics of different scales (10.00 next to 0). #}
+        cast(
+            case
+                when versions_dated.status = 'paid'
+                    then versions_dated.gross_amount
+                        - versions_dated.discount_amount
+                else 0
+            end as decimal(18, 2)
+        ) as net_revenue,
         versions_dated.coupon_id,
         versions_dated.updated_at,
         versions_dated.valid_from,
