@@ -69,13 +69,9 @@ pieces_cut as (
                 'segments_bounded.last_active_date', def.inactive_to)) %}
         {%- endif %}
         {%- do ends.append('segments_bounded.segment_end_date') %}
-        {%- if ends | length == 1 %}
-        {{ ends[0] }} as valid_to
-        {%- else %}
-        least(
-            {{ ends | join(',\n            ') }}
-        ) as valid_to
-        {%- endif %}
+        {%- set valid_to = ends[0] if ends | length == 1
+            else 'least(' ~ ends | join(', ') ~ ')' %}
+        {{ valid_to }} as valid_to
 
     from segments_bounded
     {% if not loop.last %}
