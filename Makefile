@@ -65,8 +65,11 @@ lint: $(STAMP)
 	RECALL_RAW_DIR=$(LINT_DIR)/raw RECALL_DB_PATH=$(LINT_DIR)/lint.duckdb \
 		$(BIN)/sqlfluff lint models --processes 0
 
+# Two test processes (pytest-xdist), each taking whole test files: most of a
+# warehouse test is dbt's single-threaded Python, so two at a time use both
+# cores; a file's module fixtures stay in one process.
 pytest: $(STAMP)
-	$(BIN)/python -m pytest recall/tests -q
+	$(BIN)/python -m pytest recall/tests -q -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m recall.benchmark --users $(BENCH_USERS) --days $(BENCH_DAYS)
