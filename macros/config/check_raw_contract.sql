@@ -83,9 +83,12 @@
     {%- endfor -%}
 {% endmacro %}
 
-{#- Whether a type found in a raw file (DuckDB's name for it) is one the
-    contract's type `expected` accepts: its family, matched on the type's
-    prefix; NULL (a column of nulls only) matches any. -#}
+{#- Whether a type found in a raw table (the engine's name for it, upper
+    case) is one the contract's type `expected` accepts: its family, matched
+    on the type's prefix; NULL (a column of nulls only) matches any. The
+    contract names a type as the target engine does (text on PostgreSQL,
+    string elsewhere; double precision or double); a timestamp with a time
+    zone is not the contract's UTC wall-clock timestamp. -#}
 {% macro recall_raw_type_matches(expected, found_type) %}
     {%- set families = {
         'varchar': ['VARCHAR', 'STRING', 'TEXT', 'CHARACTER'],
@@ -98,12 +101,14 @@
                     'UBIGINT', 'UINTEGER', 'USMALLINT', 'UTINYINT', 'INT',
                     'LONG', 'SHORT'],
     } -%}
+    {%- set aliases = {'string': 'varchar', 'text': 'varchar',
+                       'double precision': 'double'} -%}
     {%- set family = 'decimal' if expected.startswith('decimal')
-                     else expected -%}
+                     else aliases.get(expected, expected) -%}
     {%- set ns = namespace(ok=(found_type == 'NULL')) -%}
     {%- for prefix in families.get(family, [family | upper]) -%}
         {%- if found_type.startswith(prefix)
-              and 'TIME ZONE' not in found_type -%}
+              and 'WITH TIME ZONE' not in found_type -%}
             {%- set ns.ok = true -%}
         {%- endif -%}
     {%- endfor -%}

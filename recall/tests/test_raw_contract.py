@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import jinja2
 import pyarrow as pa
 import pytest
 import yaml
@@ -34,6 +35,14 @@ def source_data_type(arrow_type: pa.DataType) -> str:
     raise ValueError(f"no source data_type for {arrow_type}")
 
 
+def rendered_data_type(data_type: str | None) -> str:
+    """A yml `data_type` as DuckDB's target reads it: the per-engine Jinja
+    choice rendered, DuckDB's alias `string` named `varchar` as schema.py does."""
+    text = jinja2.Template(data_type or "").render(target={"type": "duckdb"})
+    text = text.strip().lower().replace(" ", "")
+    return {"string": "varchar"}.get(text, text)
+
+
 def source_tables() -> dict[str, list[tuple[str, str | None]]]:
     """{table: [(column, data_type)]} of every source table declared under models/."""
     tables = {}
@@ -57,10 +66,7 @@ def contract_mismatches(tables: dict[str, list[tuple[str, str | None]]]) -> list
         problems.append(f"{name}: declared as a source, not in schema.py")
     for name in [t for t in SCHEMAS if t in tables]:
         want = [(f.name, source_data_type(f.type)) for f in SCHEMAS[name]]
-        got = [
-            (column, (data_type or "").strip().lower().replace(" ", ""))
-            for column, data_type in tables[name]
-        ]
+        got = [(column, rendered_data_type(data_type)) for column, data_type in tables[name]]
         if [c for c, _ in got] != [c for c, _ in want]:
             problems.append(
                 f"{name}: columns {[c for c, _ in got]} != schema.py {[c for c, _ in want]}"
