@@ -26,7 +26,7 @@
         {{- return(1) -}}
     {%- endif -%}
     {%- set day_count_query -%}
-        select {{ dbt.datediff('min(' ~ date_column ~ ')',
+        select {{ recall_datediff('min(' ~ date_column ~ ')',
             recall_as_of_date_sql(), 'day') }} + 1
         from {{ relation }}
         {%- if where is not none %}

@@ -43,7 +43,7 @@ final as (
     cross join day_numbers
     where
         day_numbers.generated_number - 1
-        <= {{ dbt.datediff('first_day.first_date', as_of_date, 'day') }}
+        <= {{ recall_datediff('first_day.first_date', as_of_date, 'day') }}
 
 )
 

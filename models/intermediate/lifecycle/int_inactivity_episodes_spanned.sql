@@ -126,11 +126,11 @@ final as (
         episodes_closed.churned_from_date,
         episodes_closed.return_date,
         episodes_closed.peak_state,
-        {{ dbt.datediff('episodes_closed.last_active_date',
+        {{ recall_datediff('episodes_closed.last_active_date',
             'coalesce(' ~ recall_add_days('episodes_closed.return_date', -1)
             ~ ', ' ~ as_of_date ~ ')', 'day') }} as days_inactive,
         episodes_closed.return_date is null as is_open,
-        {{ recall_stage_at_churn(dbt.datediff(
+        {{ recall_stage_at_churn(recall_datediff(
             'episodes_closed.registration_date',
             'episodes_closed.last_active_date', 'day')) }} as stage_at_churn,
         {{ recall_is_declining(

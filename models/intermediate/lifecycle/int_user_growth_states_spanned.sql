@@ -90,7 +90,7 @@ gaps_measured as (
         streaks_sequenced.user_id,
         streaks_sequenced.streak_start_date,
         streaks_sequenced.streak_end_date,
-        {{ dbt.datediff('streaks_sequenced.previous_streak_end_date',
+        {{ recall_datediff('streaks_sequenced.previous_streak_end_date',
             'streaks_sequenced.streak_start_date', 'day') }} as gap_days,
         coalesce(
             streaks_sequenced.next_streak_start_date,

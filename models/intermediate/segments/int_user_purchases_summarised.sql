@@ -105,7 +105,7 @@ final as (
     select
         purchases_summarised.user_id,
         purchases_summarised.rfm_last_order_date,
-        {{ dbt.datediff('purchases_summarised.rfm_last_order_date',
+        {{ recall_datediff('purchases_summarised.rfm_last_order_date',
             as_of_date, 'day') }} as rfm_recency_days,
         cast(purchases_summarised.rfm_frequency as {{ dbt.type_bigint() }})
             as rfm_frequency,
@@ -119,10 +119,10 @@ final as (
             purchases_summarised.purchase_day_count - 1
             as {{ dbt.type_bigint() }}
         ) as repeat_frequency,
-        {{ dbt.datediff('purchases_summarised.first_purchase_date',
+        {{ recall_datediff('purchases_summarised.first_purchase_date',
             'purchases_summarised.last_purchase_date', 'day') }}
             as repeat_recency_days,
-        {{ dbt.datediff('purchases_summarised.first_purchase_date',
+        {{ recall_datediff('purchases_summarised.first_purchase_date',
             as_of_date, 'day') }} as repeat_age_days,
         case
             when purchases_summarised.purchase_day_count = 1

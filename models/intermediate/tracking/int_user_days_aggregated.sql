@@ -310,10 +310,10 @@ final as (
             as message_click_count,
         coalesce(event_days.feature_event_count, 0) as feature_event_count,
         event_days.first_active_at,
-        {{ dbt.datediff('users.registration_date',
+        {{ recall_datediff('users.registration_date',
             'days_sequenced.activity_date', 'day') }}
             as days_since_registration,
-        {{ dbt.datediff(
+        {{ recall_datediff(
             'coalesce(days_sequenced.previous_active_date'
             ~ (', last_active_before.previous_active_date'
                if is_incremental() else '') ~ ')',

@@ -41,7 +41,7 @@ days_after_return as (
 
     select
         returns.episode_id,
-        {{ dbt.datediff('returns.return_date', 'user_days.activity_date',
+        {{ recall_datediff('returns.return_date', 'user_days.activity_date',
             'day') }} as days_since_return
 
     from returns

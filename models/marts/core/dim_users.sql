@@ -168,9 +168,9 @@ states_measured as (
 
     select
         users.user_id,
-        {{ dbt.datediff('users.registration_date', as_of_date, 'day') }}
+        {{ recall_datediff('users.registration_date', as_of_date, 'day') }}
             as days_since_registration,
-        {{ dbt.datediff('activity_bounds.last_active_date', as_of_date,
+        {{ recall_datediff('activity_bounds.last_active_date', as_of_date,
             'day') }} as days_inactive
 
     from users

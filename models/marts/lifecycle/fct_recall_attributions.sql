@@ -118,7 +118,7 @@ final as (
         credited_touches.channel as credited_channel,
         credited_touches.send_id as credited_send_id,
         credited_touches.touch_at,
-        {{ dbt.datediff('credited_touches.touch_at',
+        {{ recall_datediff('credited_touches.touch_at',
             'returns_timed.return_at', 'millisecond') }}
         / cast(3600000 as {{ recall_type_double() }})
             as hours_from_touch_to_return

@@ -68,7 +68,7 @@ days_spined as (
     cross join day_numbers
     where
         day_numbers.generated_number - 1
-        <= {{ dbt.datediff('first_day.first_date', as_of_date, 'day') }}
+        <= {{ recall_datediff('first_day.first_date', as_of_date, 'day') }}
 
 ),
 

@@ -72,7 +72,7 @@ users_measured as (
             when first_paid_days.first_paid_date is null then null
             when first_paid_days.first_paid_date < users.registration_date
                 then 0
-            else {{ dbt.datediff('users.registration_date',
+            else {{ recall_datediff('users.registration_date',
                 'first_paid_days.first_paid_date', 'day') }}
         end as days_to_first_purchase
 
