@@ -28,7 +28,7 @@ BENCH_DAYS ?= 180
 # sqlfluff process per core (--processes 0).
 LINT_DIR := target/lint
 
-.PHONY: venv demo-data build load test lint pytest bench docs clean gate alerts pipeline
+.PHONY: venv demo-data build load test lint engines pytest bench docs clean gate alerts pipeline
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,7 @@ build: demo-data
 	mkdir -p "$(dir $(RECALL_DB_PATH))"
 	$(BIN)/python -m recall.pipeline --no-gate --no-alerts --unit-tests
 
-test: lint pytest
+test: lint engines pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check recall
@@ -64,6 +64,18 @@ lint: $(STAMP)
 		$(BIN)/dbt seed --quiet --target-path $(LINT_DIR)/target
 	RECALL_RAW_DIR=$(LINT_DIR)/raw RECALL_DB_PATH=$(LINT_DIR)/lint.duckdb \
 		$(BIN)/sqlfluff lint models --processes 0
+
+# The engines the cross-engine tests build on besides DuckDB
+# (recall/tests/test_engines.py): PostgreSQL is installed if missing, started
+# and given the profile's role and database (scripts/setup_postgres.sh);
+# Spark runs in this machine's Java. RECALL_TEST_ENGINES= leaves both out.
+export RECALL_TEST_ENGINES ?= postgres,spark
+
+engines:
+	@case ",$(RECALL_TEST_ENGINES)," in *,postgres,*) scripts/setup_postgres.sh;; esac
+	@case ",$(RECALL_TEST_ENGINES)," in *,spark,*) \
+		java -version >/dev/null 2>&1 || { echo "Spark needs Java 17 (java not found);" \
+			"install it or set RECALL_TEST_ENGINES=postgres" >&2; exit 1; };; esac
 
 # Two test processes (pytest-xdist), each taking whole test files: most of a
 # warehouse test is dbt's single-threaded Python, so two at a time use both

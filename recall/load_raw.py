@@ -101,7 +101,9 @@ def read_sql(raw_dir: Path, table: str, con: duckdb.DuckDBPyConnection) -> str:
     return f"select {contract_select(table, found, 'duckdb')} from {source}"
 
 
-def pg_connect():
+def pg_connect(database: str | None = None):
+    """A connection to the profile's PostgreSQL (its environment variables),
+    to `database` when given."""
     import psycopg2  # installed with dbt-postgres
 
     return psycopg2.connect(
@@ -109,7 +111,7 @@ def pg_connect():
         port=int(os.environ.get("RECALL_PG_PORT", "5432")),
         user=os.environ.get("RECALL_PG_USER", "recall"),
         password=os.environ.get("RECALL_PG_PASSWORD", "recall"),
-        dbname=os.environ.get("RECALL_PG_DATABASE", "recall"),
+        dbname=database or os.environ.get("RECALL_PG_DATABASE", "recall"),
     )
 
 

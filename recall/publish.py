@@ -1,6 +1,7 @@
 """Publish the marts to a DuckDB file of their own, for BI readers.
 
     python -m recall.publish [--db $RECALL_DB_PATH] [--to $RECALL_PUBLISH_PATH]
+    python -m recall.publish --target postgres|spark [--to $RECALL_PUBLISH_PATH]
 
 DuckDB allows one writer per file and, while it writes, no reader in another
 process: a BI tool holding the warehouse open would make the next load fail
@@ -25,6 +26,16 @@ the previous version or the new one, never a half-written one, and a reader
 that has it open keeps reading the version it opened until it reconnects.
 On any failure the temporary file is removed and the published file is left
 as it was.
+
+From PostgreSQL or Spark (--target, the dbt target the warehouse was built
+on, connected by the profile's environment variables as recall.load_raw
+does) the same schemas are copied into the same kind of DuckDB file, every
+column in the DuckDB type the DuckDB build gives it (text -> VARCHAR, double
+precision -> DOUBLE, numeric(p,s) -> DECIMAL(p,s), ...): one published file
+whatever the engine, which is also how the tests compare engines row for
+row. PostgreSQL streams each relation out with COPY ... TO STDOUT (CSV) into
+a temporary file that DuckDB reads with the column types given; Spark hands
+each relation over as Arrow batches.
 
 Exit code: 0 published; 1 nothing published (warehouse missing or locked,
 no `marts` schema, a copy failed); 2 usage error.
@@ -119,20 +130,26 @@ def _remove_stale_temps(dest: Path) -> None:
             pass
 
 
-def publish(db: Path, dest: Path) -> tuple[int, int]:
-    """Copy the published schemas of the warehouse `db` into `dest`, replacing
-    it atomically. Returns (tables, rows). Raises PublishError."""
-    db, dest = Path(db).resolve(), Path(dest).resolve()
-    if not db.exists():
-        raise PublishError(f"the warehouse {db} does not exist; build it first")
-    if db == dest:
-        raise PublishError(f"the published file and the warehouse are the same file ({db})")
+def publish(db: Path | None, dest: Path, target: str = "duckdb") -> tuple[int, int]:
+    """Copy the published schemas of the warehouse (the DuckDB file `db`, or
+    the `target` engine's) into `dest`, replacing it atomically. Returns
+    (tables, rows). Raises PublishError."""
+    dest = Path(dest).resolve()
+    if target == "duckdb":
+        db = Path(db).resolve()
+        if not db.exists():
+            raise PublishError(f"the warehouse {db} does not exist; build it first")
+        if db == dest:
+            raise PublishError(f"the published file and the warehouse are the same file ({db})")
     dest.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(dest)
     tmp = dest.with_name(f"{dest.name}.tmp-{os.getpid()}")
     _remove(tmp)
     try:
-        tables, rows = _copy(db, tmp)
+        if target == "duckdb":
+            tables, rows = _copy(db, tmp)
+        else:
+            tables, rows = _copy_from_engine(target, tmp)
         # Flush the new file before it takes the published name, and the
         # folder after, so a crash leaves the old file or the whole new one.
         fd = os.open(tmp, os.O_RDONLY)
@@ -206,6 +223,162 @@ def _copy(db: Path, tmp: Path) -> tuple[int, int]:
     return tables, rows
 
 
+def duckdb_type(engine_type: str) -> str:
+    """The DuckDB type of a column of this PostgreSQL or Spark type: the type
+    the DuckDB build of the same model has."""
+    t = engine_type.strip().lower()
+    decimal = re.fullmatch(r"(?:numeric|decimal)\((\d+),\s*(\d+)\)", t)
+    if decimal:
+        return f"DECIMAL({decimal[1]},{decimal[2]})"
+    known = {
+        "text": "VARCHAR",
+        "string": "VARCHAR",
+        "character varying": "VARCHAR",
+        "double precision": "DOUBLE",
+        "double": "DOUBLE",
+        "real": "FLOAT",
+        "float": "FLOAT",
+        "bigint": "BIGINT",
+        "integer": "INTEGER",
+        "int": "INTEGER",
+        "smallint": "SMALLINT",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "timestamp without time zone": "TIMESTAMP",
+        "timestamp": "TIMESTAMP",
+        "timestamp_ntz": "TIMESTAMP",
+    }
+    if t not in known:
+        raise PublishError(f"no DuckDB type for the engine's column type {engine_type!r}")
+    return known[t]
+
+
+def _postgres_relations(cur, schema: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(relation, [(column, DuckDB type)])] of a PostgreSQL schema."""
+    cur.execute(
+        "select table_name, column_name, data_type, numeric_precision, numeric_scale "
+        "from information_schema.columns where table_schema = %s "
+        "order by table_name, ordinal_position",
+        (schema,),
+    )
+    relations: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type, precision, scale in cur.fetchall():
+        if data_type == "numeric":
+            if precision is None:
+                raise PublishError(
+                    f"{schema}.{table}.{column} is an unsized numeric; the marts' "
+                    "contracts give every decimal its precision and scale"
+                )
+            data_type = f"numeric({precision},{scale})"
+        relations.setdefault(table, []).append((column, duckdb_type(data_type)))
+    return sorted(relations.items())
+
+
+def _copy_from_engine(target: str, tmp: Path) -> tuple[int, int]:
+    """Copy the published schemas from PostgreSQL or Spark into the new
+    DuckDB file `tmp`."""
+    con = duckdb.connect(str(tmp))
+    tables = rows = 0
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        if target == "postgres":
+            from recall.load_raw import pg_connect
+
+            source = pg_connect()
+            try:
+                with source, source.cursor() as cur:
+                    for schema, required in PUBLISHED_SCHEMAS:
+                        relations = _postgres_relations(cur, schema)
+                        t, r = _write_schema(con, schema, required, relations, target, cur)
+                        tables, rows = tables + t, rows + r
+            finally:
+                source.close()
+        else:
+            from recall.load_raw import spark_session
+
+            spark = spark_session()
+            try:
+                for schema, required in PUBLISHED_SCHEMAS:
+                    relations = _spark_relations(spark, schema)
+                    t, r = _write_schema(con, schema, required, relations, target, spark)
+                    tables, rows = tables + t, rows + r
+            finally:
+                spark.stop()
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return tables, rows
+
+
+def _spark_relations(spark, schema: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(relation, [(column, DuckDB type)])] of a Spark database."""
+    if not spark.catalog.databaseExists(schema):
+        return []
+    relations = []
+    for table in sorted(t.name for t in spark.catalog.listTables(schema)):
+        fields = spark.table(f"`{schema}`.`{table}`").schema.fields
+        relations.append(
+            (table, [(f.name, duckdb_type(f.dataType.simpleString())) for f in fields])
+        )
+    return relations
+
+
+def _write_schema(con, schema, required, relations, target, source) -> tuple[int, int]:
+    """Create `schema` in the DuckDB file and copy each relation into it."""
+    if not relations:
+        if required:
+            raise PublishError(f"the {target} warehouse has nothing in schema {schema}")
+        return 0, 0
+    s = _quote_ident(schema)
+    con.execute(f"create schema {s}")
+    rows = 0
+    for name, columns in relations:
+        t = _quote_ident(name)
+        typed = ", ".join(f"{_quote_ident(c)} {ty}" for c, ty in columns)
+        con.execute(f"create table {s}.{t} ({typed})")
+        try:
+            if target == "postgres":
+                _copy_postgres_relation(con, source, schema, name, columns)
+            else:
+                _copy_spark_relation(con, source, schema, name, columns)
+        except PublishError:
+            raise
+        except Exception as e:
+            raise PublishError(f"copying {schema}.{name} from {target} failed: {e}") from e
+        rows += con.execute(f"select count(*) from {s}.{t}").fetchone()[0]
+    return len(relations), rows
+
+
+def _copy_postgres_relation(con, cur, schema, name, columns) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path = Path(folder) / "relation.csv"
+        with csv_path.open("w") as out:
+            cur.copy_expert(
+                f"copy (select * from {_quote_ident(schema)}.{_quote_ident(name)}) "
+                "to stdout (format csv)",
+                out,
+            )
+        types = ", ".join(f"{_quote_literal(c)}: {_quote_literal(ty)}" for c, ty in columns)
+        # A quoted empty field is an empty string, an unquoted one a null:
+        # how COPY writes them.
+        con.execute(
+            f"insert into {_quote_ident(schema)}.{_quote_ident(name)} "
+            f"select * from read_csv({_quote_literal(str(csv_path))}, header = false, "
+            f"columns = {{{types}}}, allow_quoted_nulls = false, auto_detect = false)"
+        )
+
+
+def _copy_spark_relation(con, spark, schema, name, columns) -> None:
+    frame = spark.table(f"`{schema}`.`{name}`")
+    batch = frame.toArrow()  # noqa: F841 (read by DuckDB by name)
+    selected = ", ".join(f"cast({_quote_ident(c)} as {ty})" for c, ty in columns)
+    con.execute(
+        f"insert into {_quote_ident(schema)}.{_quote_ident(name)} select {selected} from batch"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         prog="python -m recall.publish",
@@ -215,6 +388,12 @@ def main(argv: list[str] | None = None) -> int:
         "--db",
         default=os.environ.get(DB_ENV) or DEFAULT_DB,
         help=f"the warehouse (default ${DB_ENV} or {DEFAULT_DB})",
+    )
+    p.add_argument(
+        "--target",
+        choices=("duckdb", "postgres", "spark"),
+        default="duckdb",
+        help="the engine the warehouse was built on (dbt target; default duckdb)",
     )
     p.add_argument(
         "--to",
@@ -227,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if e.code else 0
     started = time.monotonic()
     try:
-        tables, rows = publish(Path(a.db), Path(a.to))
+        tables, rows = publish(Path(a.db), Path(a.to), a.target)
     except (PublishError, duckdb.Error, OSError) as e:
         print(f"publish: {e}; {a.to} was left as it was", file=sys.stderr)
         return 1

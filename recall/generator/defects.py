@@ -37,6 +37,7 @@ Landing-level ("files") classes:
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import os
 import shutil
@@ -1144,6 +1145,24 @@ def apply_defects(
     return tables
 
 
+def _event_file_of_a_day(out: str, rng, ctx) -> str | None:
+    """One events file of a landing day drawn from the whole simulated period,
+    or None when that day has not landed (or landed no rows). The draw does
+    not depend on what has landed, so a folder generated with --land-through
+    is a prefix of the full one: it has the same file if that day landed,
+    and none otherwise (the delivery happens with or after its day)."""
+    start = dt.date(1970, 1, 1) + dt.timedelta(microseconds=int(ctx.start_us))
+    day = start + dt.timedelta(days=int(rng.integers(ctx.days)))
+    files = [
+        f
+        for f in _event_files(out)
+        if os.path.basename(os.path.dirname(f)) == f"dt={day.isoformat()}"
+    ]
+    if not files:
+        return None
+    return files[int(rng.integers(len(files)))]
+
+
 # ------------------------------------------------------- landing-level classes ("files")
 # Defects of the delivery of whole files, not of rows: applied once to the landing folder
 # after every chunk is written (generate.py). Each picks one events file with rows, by its
@@ -1167,10 +1186,9 @@ def _event_files(out: str) -> list[str]:
     "folder (a redelivery); every row of the copy is a duplicate",
 )
 def _redelivered_file(out, rng, ctx):
-    files = _event_files(out)
-    if not files:
+    src = _event_file_of_a_day(out, rng, ctx)
+    if src is None:
         return 0
-    src = files[int(rng.integers(len(files)))]
     shutil.copyfile(src, src.replace(".parquet", "-redelivered.parquet"))
     return pq.ParquetFile(src).metadata.num_rows
 
@@ -1184,10 +1202,9 @@ def _redelivered_file(out, rng, ctx):
     "(platform_name, props): its rows are quarantined as schema_drift",
 )
 def _drifted_partition(out, rng, ctx):
-    files = _event_files(out)
-    if not files:
+    path = _event_file_of_a_day(out, rng, ctx)
+    if path is None:
         return 0
-    path = files[int(rng.integers(len(files)))]
     table = pq.read_table(path)
     renamed = {"platform": "platform_name", "properties": "props"}
     table = table.rename_columns([renamed.get(n, n) for n in table.column_names])

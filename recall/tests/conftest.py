@@ -64,6 +64,8 @@ def run_dbt(
     work: Path,
     check: bool = True,
     project: Path = ROOT,
+    target: str = "duckdb",
+    env: dict | None = None,
 ) -> subprocess.CompletedProcess:
     """Run dbt in the project with its own landing root, warehouse file and
     target folder; on failure with check=True, show dbt's output.
@@ -78,11 +80,13 @@ def run_dbt(
     full parse (about 10 s of each run here). Paths outside `work` stay
     absolute: the staging views keep the landing root as given, and a
     warehouse copied elsewhere must still find it. `project`: the project
-    folder, ROOT unless a test builds a modified copy."""
+    folder, ROOT unless a test builds a modified copy. `target`: the
+    profile's target (duckdb unless a test builds on another engine);
+    `env`: more environment variables (that engine's connection)."""
     work.mkdir(parents=True, exist_ok=True)
     raw_rel = _inside(raw_dir, work)
     db_rel = _inside(db_path, work)
-    env = dict(os.environ, RECALL_RAW_DIR=raw_rel, RECALL_DB_PATH=db_rel)
+    env = dict(os.environ, **(env or {}), RECALL_RAW_DIR=raw_rel, RECALL_DB_PATH=db_rel)
     parse = work / "target" / "partial_parse.msgpack"
     earlier = _PARSES.get((str(project), raw_rel, db_rel))
     if not parse.exists() and earlier is not None and earlier.exists():
@@ -100,6 +104,7 @@ def run_dbt(
             str(work / "target"),
             "--log-path",
             str(work / "logs"),
+            *(["--target", target] if target != "duckdb" else []),
         ],
         cwd=work,
         env=env,
