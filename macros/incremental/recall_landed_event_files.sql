@@ -7,12 +7,17 @@
     an old day), so an incremental build holds the same rows as a full one.
     A file the table holds with another row count than the file now has was
     changed in place: that stops the run, naming the file. Other engines
-    read tables, not files: they read the rows landed after the last landing
-    date loaded, as before.
+    read tables, not files: the unit is the landing day (the UTC date of
+    received_at). The raw table's rows per landing day are counted against
+    the rows the table holds per day; the load reads every day it does not
+    hold (a new day, a backfilled old one, a day stamped far in the future
+    by a broken clock, which a high-water mark would let hide every later
+    day), and a day held with another count than the raw table now has
+    stops the run, naming the day and the cure.
 
     Returns none (read every row: a full build or an empty table) or a dict
-    for recall_landed_events_filter: {'landed_through': 'YYYY-MM-DD'} or
-    {'source_files': [relative paths]}.
+    for recall_landed_events_filter: {'landing_days': ['YYYY-MM-DD' or
+    'null']} or {'source_files': [relative paths]}.
 -#}
 {% macro recall_landed_events_selection() %}
     {{- return(adapter.dispatch('recall_landed_events_selection',
@@ -20,12 +25,76 @@
 {% endmacro %}
 
 {% macro default__recall_landed_events_selection() %}
-    {%- set landed_through = recall_max_in_this('landing_date') -%}
-    {%- if landed_through is none -%}
+    {%- if not execute or not is_incremental() -%}
         {{- return(none) -}}
     {%- endif -%}
-    {{- return({'landed_through': landed_through}) -}}
+    {%- set days_query -%}
+        with
+
+        landed as (
+
+            select
+                {{ recall_landing_day_key('raw_rows.landing_date') }}
+                    as landing_day,
+                count(*) as landed_row_count
+            from {{ ref('stg_tracking__events') }} as raw_rows
+            group by {{ recall_landing_day_key('raw_rows.landing_date') }}
+
+        ),
+
+        held as (
+
+            select
+                {{ recall_landing_day_key('this_table.landing_date') }}
+                    as landing_day,
+                count(*) as held_row_count
+            from {{ this }} as this_table
+            group by {{ recall_landing_day_key('this_table.landing_date') }}
+
+        )
+
+        select
+            landed.landing_day,
+            landed.landed_row_count,
+            held.held_row_count
+        from landed
+        left join held
+            on landed.landing_day = held.landing_day
+        where
+            held.landing_day is null
+            or held.held_row_count <> landed.landed_row_count
+        order by landed.landing_day
+    {%- endset -%}
+    {%- set new_days = [] -%}
+    {%- set changed = [] -%}
+    {%- for row in run_query(days_query).rows -%}
+        {%- if row[2] is none -%}
+            {%- do new_days.append(row[0]) -%}
+        {%- else -%}
+            {%- do changed.append(row[0] ~ ' (' ~ row[2] ~ ' rows loaded, '
+                ~ row[1] ~ ' rows now)') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if changed -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw events were added to (or removed from) landing days already "
+            ~ "loaded: " ~ changed[:5] | join(', ')
+            ~ (" and " ~ (changed | length - 5) ~ " more days"
+               if changed | length > 5 else "")
+            ~ " in " ~ source('tracking', 'events') ~ ". A table engine tells "
+            ~ "new rows from old ones by their landing day (the UTC date of "
+            ~ "received_at): land corrections with a new received_at. To "
+            ~ "load the table as it is now, rebuild: dbt build --full-refresh "
+            ~ "--select int_event_rows_triaged+") }}
+    {%- endif -%}
+    {{- return({'landing_days': new_days}) -}}
 {% endmacro %}
+
+{#- A landing date as the text key the day counts above compare: null (a
+    row without received_at) is a day of its own. -#}
+{% macro recall_landing_day_key(date_expression) %}
+    coalesce(cast({{ date_expression }} as {{ dbt.type_string() }}), 'null')
+{%- endmacro %}
 
 {% macro duckdb__recall_landed_events_selection() %}
     {%- if not execute or not is_incremental() -%}
@@ -109,9 +178,13 @@
 {% macro recall_landed_events_filter(selection, relation_alias) %}
     {%- if selection is none -%}
         {{- return(none) -}}
-    {%- elif 'landed_through' in selection -%}
-        {{- return(relation_alias ~ ".landing_date > cast("
-            ~ "'" ~ selection['landed_through'] ~ "'" ~ " as date)") -}}
+    {%- elif 'landing_days' in selection -%}
+        {%- if selection['landing_days'] | length == 0 -%}
+            {{- return('1 = 0') -}}
+        {%- endif -%}
+        {{- return(recall_landing_day_key(relation_alias ~ '.landing_date')
+            ~ ' in (' ~ recall_raw_names_sql(selection['landing_days'])
+            ~ ')') -}}
     {%- elif selection['source_files'] | length == 0 -%}
         {{- return('1 = 0') -}}
     {%- endif -%}

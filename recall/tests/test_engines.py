@@ -84,9 +84,14 @@ def _outcomes(work: Path) -> dict[str, str]:
     return {r["unique_id"]: r["status"] for r in results["results"]}
 
 
+# An engine's work folder -> the PostgreSQL database it builds in.
+_ENGINE_DATABASES: dict[Path, str] = {}
+
+
 def _engine_env(engine: str, base: Path) -> dict[str, str]:
     if engine == "postgres":
-        return {"RECALL_PG_DATABASE": f"recall_test_{uuid.uuid4().hex[:12]}"}
+        name = _ENGINE_DATABASES.setdefault(base, f"recall_test_{uuid.uuid4().hex[:12]}")
+        return {"RECALL_PG_DATABASE": name}
     return {"RECALL_SPARK_DIR": str(base / "spark"), "SPARK_LOCAL_IP": "127.0.0.1"}
 
 
@@ -174,3 +179,54 @@ def test_marts_equal_duckdb(engine_builds, worlds, step):
     engine, builds = engine_builds
     problems = compare(worlds[2][step][0], builds[step][0])
     assert problems == [], f"{engine}, {step} build differs from DuckDB"
+
+
+# Last in the file: it changes the engine's raw table (pytest runs an
+# engine's tests in file order).
+def test_rows_added_to_a_loaded_day_stop_the_load(engine_builds, worlds):
+    """A table engine tells new raw rows by their landing day: rows appended
+    to a day already loaded must stop the load, naming the day, never be
+    skipped silently (nor the day be read twice)."""
+    engine, _ = engine_builds
+    base, raw, _ = worlds
+    work = base / engine
+    day = dt.date.fromisoformat(
+        json.loads((raw["full"] / "_truth.json").read_text())["params"]["start_date"]
+    ) + dt.timedelta(days=5)
+    insert = (
+        "insert into raw.events select * from raw.events "
+        f"where cast(received_at as date) = date '{day}' limit 3"
+    )
+    env = _engine_env(engine, work)
+    if engine == "postgres":
+        script = (
+            "from recall.load_raw import pg_connect\n"
+            "con = pg_connect()\n"
+            f"with con, con.cursor() as cur: cur.execute({insert!r})\n"
+        )
+    else:
+        script = (
+            "from recall.load_raw import spark_session\n"
+            f"spark = spark_session(); spark.sql({insert!r}); spark.stop()\n"
+        )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=dict(os.environ, **env),
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    step_work = work / "changed_day"
+    proc = run_dbt(
+        ["run", "--select", "int_event_rows_triaged"],
+        raw["full"],
+        step_work / "unused.duckdb",
+        step_work,
+        check=False,
+        target=engine,
+        env=env,
+    )
+    assert proc.returncode != 0
+    assert "Raw events were added to (or removed from) landing days already loaded" in proc.stdout
+    assert f"{day} (" in proc.stdout
