@@ -1,7 +1,7 @@
 {#-
     The tracking plan seed's required property keys per event name, read at
     run time so the checks compile to plain literals (no per-row list work).
-    Returns {} while parsing.
+    Returns {} while parsing and while the seed's table does not exist.
 -#}
 {% macro recall_tracking_plan_required_keys() %}
     {%- if not execute -%}
@@ -16,6 +16,12 @@
         {%- set plan = api.Relation.create(database=target.get('database'),
             schema=generate_schema_name('reference', none),
             identifier='tracking_plan') -%}
+    {%- endif -%}
+    {#- Not built yet (dbt compile or docs before the first build; a build
+        loads the seed before the models that read it): no keys to inline. -#}
+    {%- if adapter.get_relation(database=plan.database, schema=plan.schema,
+            identifier=plan.identifier) is none -%}
+        {{- return({}) -}}
     {%- endif -%}
     {%- set rows = run_query(
         'select event_name, required_properties from ' ~ plan).rows -%}

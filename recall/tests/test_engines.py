@@ -181,6 +181,35 @@ def test_marts_equal_duckdb(engine_builds, worlds, step):
     assert problems == [], f"{engine}, {step} build differs from DuckDB"
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_compiles_before_the_first_build(engine, worlds, tmp_path):
+    """dbt compile (and docs) on an engine where the raw tables have landed
+    and nothing is built yet: the compile-time lookups of built tables (the
+    tracking plan's keys, the latest load a test checks) must wait for a
+    build, not fail."""
+    raw = worlds[1]["history"]
+    env = _engine_env(engine, tmp_path)
+    if engine == "postgres":
+        _postgres_database(env["RECALL_PG_DATABASE"], create=True)
+    try:
+        _run_module("recall.load_raw", "--target", engine, "--raw-dir", str(raw), env=env)
+        proc = run_dbt(
+            ["compile"],
+            raw,
+            tmp_path / "unused.duckdb",
+            tmp_path,
+            check=False,
+            target=engine,
+            env=env,
+        )
+    finally:
+        if engine == "postgres":
+            _postgres_database(env["RECALL_PG_DATABASE"], create=False)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    compiled = tmp_path / "target" / "compiled" / "recall" / "models"
+    assert (compiled / "intermediate" / "tracking" / "int_event_rows_triaged.sql").exists()
+
+
 # Last in the file: it changes the engine's raw table (pytest runs an
 # engine's tests in file order).
 def test_rows_added_to_a_loaded_day_stop_the_load(engine_builds, worlds):

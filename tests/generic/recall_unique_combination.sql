@@ -40,7 +40,10 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set latest_load = none -%}
-    {%- if latest_load_column is not none and execute -%}
+    {#- Only when the test runs: dbt compile or docs may meet a model not
+        built yet, and compile the whole-table check instead. -#}
+    {%- if latest_load_column is not none and execute
+          and flags.WHICH in ('build', 'test', 'retry') -%}
         {%- set bounds = run_query(
             'select cast(min(' ~ latest_load_column ~ ') as '
             ~ dbt.type_string() ~ '), cast(max(' ~ latest_load_column
