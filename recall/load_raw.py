@@ -43,9 +43,8 @@ import tempfile
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-from recall.generator.schema import SCHEMAS
+from recall.generator.schema import SCHEMAS, column_type
 
 TARGETS = ("postgres", "spark")
 DEFAULT_SCHEMA = "raw"
@@ -53,21 +52,6 @@ DEFAULT_SCHEMA = "raw"
 
 class LoadError(Exception):
     """A raw table could not be landed; the message says which and why."""
-
-
-def engine_type(arrow_type: pa.DataType, target: str) -> str:
-    """The column type on `target` of a contract column of this Arrow type."""
-    if pa.types.is_string(arrow_type):
-        return "text" if target == "postgres" else "string"
-    if pa.types.is_timestamp(arrow_type):
-        return "timestamp"
-    if pa.types.is_boolean(arrow_type):
-        return "boolean"
-    if pa.types.is_decimal(arrow_type):
-        return f"decimal({arrow_type.precision},{arrow_type.scale})"
-    if pa.types.is_int32(arrow_type):
-        return "integer" if target == "postgres" else "int"
-    raise LoadError(f"no {target} type for the contract's {arrow_type}")
 
 
 def table_files(raw_dir: Path, table: str) -> str:
@@ -82,7 +66,7 @@ def contract_select(table: str, found: set[str], target: str) -> str:
     its files: a column no file has is null, every column cast to its type."""
     items = []
     for field in SCHEMAS[table]:
-        duck_type = engine_type(field.type, "duckdb").replace("string", "varchar")
+        duck_type = column_type(field.type, "duckdb")
         value = f'"{field.name}"' if field.name in found else "null"
         items.append(f'cast({value} as {duck_type}) as "{field.name}"')
     return ", ".join(items)
@@ -126,7 +110,7 @@ def load_postgres(raw_dir: Path, schema: str, tables: list[str]) -> dict[str, in
         for table in tables:
             query = read_sql(raw_dir, table, con)
             columns = ", ".join(
-                f'"{f.name}" {engine_type(f.type, "postgres")}' for f in SCHEMAS[table]
+                f'"{f.name}" {column_type(f.type, "postgres")}' for f in SCHEMAS[table]
             )
             names = ", ".join(f'"{f.name}"' for f in SCHEMAS[table])
             with tempfile.TemporaryDirectory() as tmp:
@@ -190,7 +174,7 @@ def load_spark(raw_dir: Path, schema: str, tables: list[str]) -> dict[str, int]:
             found = {name.lower() for name in frame.columns}
             columns = [
                 (F.col(f.name) if f.name in found else F.lit(None))
-                .cast(engine_type(f.type, "spark"))
+                .cast(column_type(f.type, "spark"))
                 .alias(f.name)
                 for f in SCHEMAS[table]
             ]

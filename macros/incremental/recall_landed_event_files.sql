@@ -28,53 +28,16 @@
     {%- if not execute or not is_incremental() -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set days_query -%}
-        with
-
-        landed as (
-
-            select
-                {{ recall_landing_day_key('raw_rows.landing_date') }}
-                    as landing_day,
-                count(*) as landed_row_count
-            from {{ ref('stg_tracking__events') }} as raw_rows
-            group by {{ recall_landing_day_key('raw_rows.landing_date') }}
-
-        ),
-
-        held as (
-
-            select
-                {{ recall_landing_day_key('this_table.landing_date') }}
-                    as landing_day,
-                count(*) as held_row_count
-            from {{ this }} as this_table
-            group by {{ recall_landing_day_key('this_table.landing_date') }}
-
-        )
-
-        select
-            landed.landing_day,
-            landed.landed_row_count,
-            held.held_row_count
-        from landed
-        left join held
-            on landed.landing_day = held.landing_day
-        where
-            held.landing_day is null
-            or held.held_row_count <> landed.landed_row_count
-        order by landed.landing_day
-    {%- endset -%}
-    {%- set new_days = [] -%}
-    {%- set changed = [] -%}
-    {%- for row in run_query(days_query).rows -%}
-        {%- if row[2] is none -%}
-            {%- do new_days.append(row[0]) -%}
-        {%- else -%}
-            {%- do changed.append(row[0] ~ ' (' ~ row[2] ~ ' rows loaded, '
-                ~ row[1] ~ ' rows now)') -%}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- set landings = recall_compare_landings(
+        "select " ~ recall_landing_day_key('raw_rows.landing_date')
+        ~ " as landing_key, count(*) as row_count from "
+        ~ ref('stg_tracking__events') ~ " as raw_rows group by "
+        ~ recall_landing_day_key('raw_rows.landing_date'),
+        "select " ~ recall_landing_day_key('this_table.landing_date')
+        ~ " as landing_key, count(*) as row_count from " ~ this
+        ~ " as this_table group by "
+        ~ recall_landing_day_key('this_table.landing_date')) -%}
+    {%- set changed = landings['changed'] -%}
     {%- if changed -%}
         {{ exceptions.raise_compiler_error(
             "Raw events were added to (or removed from) landing days already "
@@ -87,7 +50,7 @@
             ~ "load the table as it is now, rebuild: dbt build --full-refresh "
             ~ "--select int_event_rows_triaged+") }}
     {%- endif -%}
-    {{- return({'landing_days': new_days}) -}}
+    {{- return({'landing_days': landings['new']}) -}}
 {% endmacro %}
 
 {#- A landing date as the text key the day counts above compare: null (a
@@ -113,51 +76,13 @@
     {%- set meta = source_node.config.meta or source_node.meta -%}
     {%- set pattern = meta.get('raw_dir', '') ~ '/'
         ~ meta.get('raw_glob', '') -%}
-    {%- set files_query -%}
-        with
-
-        on_disk as (
-
-            select
-                {{ recall_source_file('file_name') }} as source_file,
-                num_rows as file_row_count
-            from parquet_file_metadata(
-                '{{ pattern | replace("'", "''") }}')
-
-        ),
-
-        landed as (
-
-            select
-                source_file,
-                count(*) as landed_row_count
-            from {{ this }}
-            group by source_file
-
-        )
-
-        select
-            on_disk.source_file,
-            on_disk.file_row_count,
-            landed.landed_row_count
-        from on_disk
-        left join landed
-            on on_disk.source_file = landed.source_file
-        where
-            landed.source_file is null
-            or landed.landed_row_count <> on_disk.file_row_count
-        order by on_disk.source_file
-    {%- endset -%}
-    {%- set new_files = [] -%}
-    {%- set changed = [] -%}
-    {%- for row in run_query(files_query).rows -%}
-        {%- if row[2] is none -%}
-            {%- do new_files.append(row[0]) -%}
-        {%- else -%}
-            {%- do changed.append(row[0] ~ ' (' ~ row[2] ~ ' rows loaded, '
-                ~ row[1] ~ ' rows now)') -%}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- set landings = recall_compare_landings(
+        "select " ~ recall_source_file('file_name')
+        ~ " as landing_key, num_rows as row_count from parquet_file_metadata("
+        ~ recall_string_literal(pattern) ~ ")",
+        "select source_file as landing_key, count(*) as row_count from "
+        ~ this ~ " group by source_file") -%}
+    {%- set changed = landings['changed'] -%}
     {%- if changed -%}
         {{ exceptions.raise_compiler_error(
             "Raw event file(s) changed after they were loaded: "
@@ -166,7 +91,48 @@
             ~ "new files. To load the files as they are now, rebuild: "
             ~ "dbt build --full-refresh --select int_event_rows_triaged+") }}
     {%- endif -%}
-    {{- return({'source_files': new_files}) -}}
+    {{- return({'source_files': landings['new']}) -}}
+{% endmacro %}
+
+{#-
+    What an incremental load must read, from row counts per landing (a file
+    or a landing day): `landed_sql` and `held_sql` each select
+    (landing_key, row_count), for the raw data as it is now and for the rows
+    the table holds. Returns {'new': keys the table does not hold, in key
+    order, 'changed': ['<key> (<held> rows loaded, <now> rows now)'] for
+    keys held with another count}.
+-#}
+{% macro recall_compare_landings(landed_sql, held_sql) %}
+    {%- set query -%}
+        with
+
+        landed as ({{ landed_sql }}),
+
+        held as ({{ held_sql }})
+
+        select
+            landed.landing_key,
+            landed.row_count as landed_row_count,
+            held.row_count as held_row_count
+        from landed
+        left join held
+            on landed.landing_key = held.landing_key
+        where
+            held.landing_key is null
+            or held.row_count <> landed.row_count
+        order by landed.landing_key
+    {%- endset -%}
+    {%- set new = [] -%}
+    {%- set changed = [] -%}
+    {%- for row in run_query(query).rows -%}
+        {%- if row[2] is none -%}
+            {%- do new.append(row[0]) -%}
+        {%- else -%}
+            {%- do changed.append(row[0] ~ ' (' ~ row[2] ~ ' rows loaded, '
+                ~ row[1] ~ ' rows now)') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return({'new': new, 'changed': changed}) -}}
 {% endmacro %}
 
 {#-

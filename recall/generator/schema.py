@@ -118,6 +118,28 @@ SCHEMAS = {
 
 TABLES = list(SCHEMAS)
 
+# How each engine names a contract type (text and 32-bit integers differ;
+# DuckDB's names are the contract's, as the dbt sources give them on DuckDB).
+_TEXT = {"duckdb": "varchar", "postgres": "text", "spark": "string"}
+_INT32 = {"duckdb": "integer", "postgres": "integer", "spark": "int"}
+
+
+def column_type(arrow_type: pa.DataType, engine: str = "duckdb") -> str:
+    """The SQL type on `engine` (duckdb, postgres, spark) of a contract column
+    of this Arrow type."""
+    if pa.types.is_string(arrow_type):
+        return _TEXT[engine]
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamp"
+    if pa.types.is_boolean(arrow_type):
+        return "boolean"
+    if pa.types.is_decimal(arrow_type):
+        return f"decimal({arrow_type.precision},{arrow_type.scale})"
+    if pa.types.is_int32(arrow_type):
+        return _INT32[engine]
+    raise ValueError(f"no SQL type for the contract's {arrow_type}")
+
+
 # Columns that must not be null; every other column is nullable. A null in a row key
 # makes the row unusable, a null elsewhere gets the row quarantined by the warehouse.
 NOT_NULL: dict[str, tuple[str, ...]] = {

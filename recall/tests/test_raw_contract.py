@@ -14,25 +14,10 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from recall.generator.schema import NOT_NULL, ROW_KEYS, SCHEMAS
+from recall.generator.schema import NOT_NULL, ROW_KEYS, SCHEMAS, column_type
 from recall.quality import expectations
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def source_data_type(arrow_type: pa.DataType) -> str:
-    """The `data_type` the source yml gives a column of this Arrow type."""
-    if pa.types.is_string(arrow_type):
-        return "varchar"
-    if pa.types.is_timestamp(arrow_type):
-        return "timestamp"
-    if pa.types.is_boolean(arrow_type):
-        return "boolean"
-    if pa.types.is_decimal(arrow_type):
-        return f"decimal({arrow_type.precision},{arrow_type.scale})"
-    if pa.types.is_int32(arrow_type):
-        return "integer"
-    raise ValueError(f"no source data_type for {arrow_type}")
 
 
 def rendered_data_type(data_type: str | None) -> str:
@@ -65,7 +50,7 @@ def contract_mismatches(tables: dict[str, list[tuple[str, str | None]]]) -> list
     for name in sorted(set(tables) - set(SCHEMAS)):
         problems.append(f"{name}: declared as a source, not in schema.py")
     for name in [t for t in SCHEMAS if t in tables]:
-        want = [(f.name, source_data_type(f.type)) for f in SCHEMAS[name]]
+        want = [(f.name, column_type(f.type)) for f in SCHEMAS[name]]
         got = [(column, rendered_data_type(data_type)) for column, data_type in tables[name]]
         if [c for c, _ in got] != [c for c, _ in want]:
             problems.append(

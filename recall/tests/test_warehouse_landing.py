@@ -233,7 +233,7 @@ def test_a_users_file_without_a_contract_column_stops_at_start(world, tmp_path):
     proc = _run(["run", "--select", "stg_crm__users"], tmp_path, check=False)
     assert proc.returncode != 0
     assert "Raw table 'users', file" in proc.stdout
-    assert "part-late.parquet has no column 'timezone' (contract type varchar)" in proc.stdout
+    assert "part-late.parquet has no column 'timezone' (contract type string)" in proc.stdout
 
 
 STAGING = ["run", "--select", "stg_crm__users stg_tracking__events"]
