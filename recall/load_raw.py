@@ -154,6 +154,10 @@ def spark_session():
             os.environ.get("RECALL_SPARK_SHUFFLE_PARTITIONS", "4"),
         )
         .config("spark.ui.enabled", "false")
+        .config(
+            "spark.driver.extraJavaOptions",
+            f"-Dderby.stream.error.file={spark_dir}/derby.log",
+        )
     )
     return builder.getOrCreate()
 

@@ -17,7 +17,7 @@
 -- depends_on: {{ ref('int_event_rows_triaged') }}
 {{
     config(
-        materialized='incremental',
+        materialized=recall_incremental_materialization(),
         incremental_strategy='append',
         on_schema_change='fail',
         pre_hook="{% if is_incremental() %}delete from {{ this }}

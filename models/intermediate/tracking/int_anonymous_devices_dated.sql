@@ -10,7 +10,7 @@
 -#}
 {{
     config(
-        materialized='incremental',
+        materialized=recall_incremental_materialization(),
         unique_key='device_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail'

@@ -10,7 +10,7 @@
 -#}
 {{
     config(
-        materialized='incremental',
+        materialized=recall_incremental_materialization(),
         incremental_strategy='append',
         on_schema_change='fail'
     )

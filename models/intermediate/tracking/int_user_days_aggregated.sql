@@ -12,7 +12,7 @@
 -- depends_on: {{ ref('int_order_versions_triaged') }}
 {{
     config(
-        materialized='incremental',
+        materialized=recall_incremental_materialization(),
         incremental_strategy='recall_user_days',
         on_schema_change='fail'
     )

@@ -270,7 +270,9 @@ final as (
         {{ recall_reachability_columns('priorities_ranked') }},
         priorities_ranked.lifecycle_state,
         priorities_ranked.days_inactive,
-        priorities_ranked.recall_priority_rank,
+        {#- row_number() is an int on Spark, a bigint elsewhere. #}
+        cast(priorities_ranked.recall_priority_rank as {{ dbt.type_bigint() }})
+            as recall_priority_rank,
         priorities_ranked.recall_priority_reason
 
     from priorities_ranked
