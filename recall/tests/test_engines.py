@@ -1,14 +1,25 @@
 """The same marts on every engine: one small world built on DuckDB, PostgreSQL
-and Spark, first from a history (three landing days short), then
-incrementally after the rest has landed (new days with late events, a
-redelivered events file, changed users and orders), and every relation of
-`marts` and `quarantine` compared with DuckDB's (recall.compare: EXCEPT ALL
-both ways, doubles to 9 significant digits, load timestamps excluded).
+and Spark, and every relation of `marts` and `quarantine` compared with
+DuckDB's (recall.compare: EXCEPT ALL both ways, doubles to 9 significant
+digits, load timestamps excluded).
 
-DuckDB builds each folder from scratch, so on every other engine the history
-build is checked as a full build and the incremental build against a full
-refresh (DuckDB's own incremental = full refresh is test_warehouse_incremental).
-The planted-truth tests run on DuckDB; equal marts carry their proof over.
+- PostgreSQL builds a history (three landing days short), then incrementally
+  after the rest has landed (new days with late events, changed users and
+  orders), running every model, unit test and data test; each build must
+  equal DuckDB's full build of the same folder, with the same outcome for
+  every node. So its history build is checked as a full build and its
+  incremental build against a full refresh (DuckDB's own incremental = full
+  refresh is test_warehouse_incremental).
+- Spark builds the whole folder once, models and unit tests (the data tests'
+  queries are the same SQL PostgreSQL runs, and each costs Spark a second of
+  planning: about 8 minutes a build). Its incremental models are rebuilt
+  whole on every run (recall_incremental_materialization: Parquet tables
+  take no delete or merge), so every Spark build is a full refresh and the
+  one build is the incremental check too.
+
+The world has the default defects plus dates out of range, unknown time zones
+and a redelivered events file. The planted-truth tests run on DuckDB; equal
+marts carry their proof over.
 
 Engines: RECALL_TEST_ENGINES (default "postgres,spark"); an engine listed
 there that cannot be reached fails its tests (make test sets PostgreSQL up:
@@ -46,6 +57,15 @@ ENGINES = [e for e in os.environ.get("RECALL_TEST_ENGINES", "postgres,spark").sp
 WORLD = dict(users=600, days=40, seed=5)
 EXTRA_DEFECTS = ("implausible_dates", "unknown_timezones", "redelivered_file")
 STEPS = ("history", "full")
+# What each engine builds: the landing folders, in order, each landed over
+# the last and built.
+ENGINE_STEPS = {"postgres": STEPS, "spark": ("full",)}
+# Whether the engine's builds run the data tests (see the module's doc).
+RUNS_DATA_TESTS = {"postgres": True, "spark": False}
+
+
+def _build_args(engine: str) -> list[str]:
+    return ["build"] if RUNS_DATA_TESTS[engine] else ["build", "--exclude-resource-type", "test"]
 
 
 def _defects() -> str:
@@ -129,8 +149,8 @@ def _postgres_database(name: str, create: bool) -> None:
 
 @pytest.fixture(scope="module", params=ENGINES)
 def engine_builds(request, worlds):
-    """{step: (published file, outcomes)} of one engine: the history landed
-    and built, then the full folder landed over it and built incrementally."""
+    """{step: (published file, outcomes)} of one engine's builds
+    (ENGINE_STEPS): each folder landed over the last and built."""
     engine = request.param
     base, raw, _ = worlds
     work = base / engine
@@ -139,11 +159,11 @@ def engine_builds(request, worlds):
         _postgres_database(env["RECALL_PG_DATABASE"], create=True)
     builds = {}
     try:
-        for step in STEPS:
+        for step in ENGINE_STEPS[engine]:
             _run_module("recall.load_raw", "--target", engine, "--raw-dir", str(raw[step]), env=env)
             step_work = work / step
             run_dbt(
-                ["build"],
+                _build_args(engine),
                 raw[step],
                 step_work / "unused.duckdb",
                 step_work,
@@ -160,33 +180,39 @@ def engine_builds(request, worlds):
             _postgres_database(env["RECALL_PG_DATABASE"], create=False)
 
 
-@pytest.mark.parametrize("step", STEPS)
-def test_same_outcome_of_every_model_and_test(engine_builds, worlds, step):
+def test_same_outcome_of_every_node(engine_builds, worlds):
+    """Every model, unit test (and, where the engine runs them, data test)
+    has the outcome it has on DuckDB: built, passed, warned or failed."""
     engine, builds = engine_builds
-    reference = worlds[2][step][1]
-    outcomes = builds[step][1]
-    differing = {
-        node: (reference.get(node), outcomes.get(node))
-        for node in sorted(set(reference) | set(outcomes))
-        if reference.get(node) != outcomes.get(node)
-    }
-    assert differing == {}, f"{engine}, {step} build: (duckdb, {engine}) outcome per node"
-    assert "success" in set(outcomes.values())
+    for step, (_, outcomes) in builds.items():
+        reference = {
+            node: status
+            for node, status in worlds[2][step][1].items()
+            if RUNS_DATA_TESTS[engine] or not node.startswith("test.")
+        }
+        differing = {
+            node: (reference.get(node), outcomes.get(node))
+            for node in sorted(set(reference) | set(outcomes))
+            if reference.get(node) != outcomes.get(node)
+        }
+        assert differing == {}, f"{engine}, {step} build: (duckdb, {engine}) outcome per node"
+        assert "success" in set(outcomes.values())
 
 
-@pytest.mark.parametrize("step", STEPS)
-def test_marts_equal_duckdb(engine_builds, worlds, step):
+def test_marts_equal_duckdb(engine_builds, worlds):
     engine, builds = engine_builds
-    problems = compare(worlds[2][step][0], builds[step][0])
-    assert problems == [], f"{engine}, {step} build differs from DuckDB"
+    for step, (published, _) in builds.items():
+        problems = compare(worlds[2][step][0], published)
+        assert problems == [], f"{engine}, {step} build differs from DuckDB"
 
 
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", [e for e in ENGINES if e == "postgres"])
 def test_compiles_before_the_first_build(engine, worlds, tmp_path):
     """dbt compile (and docs) on an engine where the raw tables have landed
     and nothing is built yet: the compile-time lookups of built tables (the
     tracking plan's keys, the latest load a test checks) must wait for a
-    build, not fail."""
+    build, not fail. On PostgreSQL: those lookups are the same macros on
+    every table engine, and Spark's session start alone costs a minute."""
     raw = worlds[1]["history"]
     env = _engine_env(engine, tmp_path)
     if engine == "postgres":
@@ -215,29 +241,24 @@ def test_compiles_before_the_first_build(engine, worlds, tmp_path):
 def test_rows_added_to_a_loaded_day_stop_the_load(engine_builds, worlds):
     """A table engine tells new raw rows by their landing day: rows appended
     to a day already loaded must stop the load, naming the day, never be
-    skipped silently (nor the day be read twice)."""
+    skipped silently (nor the day be read twice). Where the incremental
+    models are incremental: Spark rebuilds them whole, reading every day."""
     engine, _ = engine_builds
+    if engine == "spark":
+        pytest.skip("Spark rebuilds int_event_rows_triaged whole on every run")
     base, raw, _ = worlds
     work = base / engine
     day = dt.date.fromisoformat(
         json.loads((raw["full"] / "_truth.json").read_text())["params"]["start_date"]
     ) + dt.timedelta(days=5)
-    insert = (
-        "insert into raw.events select * from raw.events "
-        f"where cast(received_at as date) = date '{day}' limit 3"
-    )
     env = _engine_env(engine, work)
-    if engine == "postgres":
-        script = (
-            "from recall.load_raw import pg_connect\n"
-            "con = pg_connect()\n"
-            f"with con, con.cursor() as cur: cur.execute({insert!r})\n"
-        )
-    else:
-        script = (
-            "from recall.load_raw import spark_session\n"
-            f"spark = spark_session(); spark.sql({insert!r}); spark.stop()\n"
-        )
+    script = (
+        "from recall.load_raw import pg_connect\n"
+        "con = pg_connect()\n"
+        "with con, con.cursor() as cur: cur.execute("
+        f'"insert into raw.events select * from raw.events '
+        f"where cast(received_at as date) = date '{day}' limit 3\")\n"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
