@@ -21,7 +21,7 @@
     (case
         when {{ json_expression }} is null then null
         when not json_valid({{ json_expression }}) then false
-        when json_type({{ json_expression }}) != 'OBJECT' then false
+        when json_type({{ json_expression }}) <> 'OBJECT' then false
         when regexp_matches({{ outside_strings }}, ',[ \t\n\r]*[\]}]')
             then false
         else not regexp_matches(
