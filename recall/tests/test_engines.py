@@ -174,7 +174,7 @@ def engine_builds(request, worlds):
             if not RUNS_DATA_TESTS[engine]:
                 # The data tests it does not run must still compile there.
                 compiled = run_dbt(
-                    ["compile", "--resource-type", "test"],
+                    ["compile", "--select", "resource_type:test"],
                     raw[step],
                     step_work / "unused.duckdb",
                     step_work / "tests_compiled",
