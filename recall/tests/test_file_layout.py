@@ -1,6 +1,8 @@
 """The yml layout of dbt's structure guide, checked on the files (no build):
 one `_<prefix>__models.yml` and one `_<prefix>__unit_tests.yml` per model
-folder, sources in `_<source>__sources.yml`, docs blocks in
+folder, sources in `_<source>__sources.yml`, the semantic layer of a mart
+area in `_<area>__semantic_models.yml` (semantic models and metrics),
+exposures in `models/exposures/<name>.yml`, docs blocks in
 `_<name>__docs.md`, macro properties in `_<folder>__macros.yml`; each model
 is described in its own folder's models file; unit-test names fit
 PostgreSQL's 63-character identifiers."""
@@ -32,26 +34,46 @@ def folder_prefix(folder: Path, models_root: Path = MODELS) -> str:
     return parts[0]
 
 
+# What each kind of yml file holds (its top-level keys besides version).
+KEYS = {
+    "models": {"models"},
+    "unit_tests": {"unit_tests"},
+    "sources": {"sources"},
+    "semantic_models": {"semantic_models", "metrics"},
+    "exposures": {"exposures"},
+}
+
+
 def expected_names(folder: Path, models_root: Path) -> set[str]:
     prefix = folder_prefix(folder, models_root)
     names = {f"_{prefix}__models.yml", f"_{prefix}__unit_tests.yml"}
     if folder.parent.name == "staging":
         names.add(f"_{folder.name}__sources.yml")
+    if folder.parent.name == "marts":
+        names.add(f"_{prefix}__semantic_models.yml")
     return names
+
+
+def yml_kind(path: Path, models_root: Path) -> str | None:
+    """The kind of a yml file of the layout (a key of KEYS), None when its
+    name is not one of the layout's."""
+    if path.parent == models_root / "exposures":
+        return "exposures"
+    if path.name not in expected_names(path.parent, models_root):
+        return None
+    return path.name.rsplit("__", 1)[1].removesuffix(".yml")
 
 
 def layout_problems(models_root: Path) -> list[str]:
     """Every departure from the layout under models_root, one line each."""
     problems = []
     for path in sorted(models_root.rglob("*.yml")):
-        folder = path.parent
-        key = {"models": "models", "unit_tests": "unit_tests", "sources": "sources"}
-        if path.name not in expected_names(folder, models_root):
+        kind = yml_kind(path, models_root)
+        if kind is None:
             problems.append(f"{path.relative_to(models_root)}: not a name of the layout")
             continue
-        kind = path.name.rsplit("__", 1)[1].removesuffix(".yml")
         keys = set(yaml.safe_load(path.read_text())) - {"version"}
-        if keys != {key[kind]}:
+        if keys != KEYS[kind]:
             problems.append(f"{path.relative_to(models_root)}: holds {sorted(keys)}")
     for path in sorted(models_root.rglob("*.md")):
         if not re.fullmatch(r"_\w+__docs\.md", path.name):
@@ -107,9 +129,25 @@ def test_the_layout_check_finds_each_departure(tmp_path):
         f"  - name: test_dim_c__{'z' * 51}\n    model: dim_c\n"
     )
     (folder / "notes.md").write_text("{% docs x %}x{% enddocs %}")
+    (folder / "_lifecycle__semantic_models.yml").write_text(
+        "version: 2\nsemantic_models: []\nmetrics: []\n"
+    )
+    (other / "_core__semantic_models.yml").write_text("version: 2\nmodels: []\n")
+    (tmp_path / "exposures").mkdir()
+    (tmp_path / "exposures" / "consumers.yml").write_text("version: 2\nexposures: []\n")
+    (tmp_path / "exposures" / "mixed.yml").write_text(
+        "version: 2\nexposures: []\nmetrics: []\n"
+    )
+    (tmp_path / "quarantine").mkdir()
+    (tmp_path / "quarantine" / "_quarantine__semantic_models.yml").write_text(
+        "version: 2\nsemantic_models: []\nmetrics: []\n"
+    )
     assert layout_problems(tmp_path) == [
+        "exposures/mixed.yml: holds ['exposures', 'metrics']",
+        "marts/core/_core__semantic_models.yml: holds ['models']",
         "marts/lifecycle/_fct_b.yml: not a name of the layout",
         "marts/lifecycle/_lifecycle__unit_tests.yml: holds ['models']",
+        "quarantine/_quarantine__semantic_models.yml: not a name of the layout",
         "marts/lifecycle/notes.md: docs file not _<name>__docs.md",
         "fct_b: not described in marts/lifecycle/_lifecycle__models.yml",
         "fct_gone: described in _lifecycle__models.yml but not in that folder",
