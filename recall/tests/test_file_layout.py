@@ -135,9 +135,7 @@ def test_the_layout_check_finds_each_departure(tmp_path):
     (other / "_core__semantic_models.yml").write_text("version: 2\nmodels: []\n")
     (tmp_path / "exposures").mkdir()
     (tmp_path / "exposures" / "consumers.yml").write_text("version: 2\nexposures: []\n")
-    (tmp_path / "exposures" / "mixed.yml").write_text(
-        "version: 2\nexposures: []\nmetrics: []\n"
-    )
+    (tmp_path / "exposures" / "mixed.yml").write_text("version: 2\nexposures: []\nmetrics: []\n")
     (tmp_path / "quarantine").mkdir()
     (tmp_path / "quarantine" / "_quarantine__semantic_models.yml").write_text(
         "version: 2\nsemantic_models: []\nmetrics: []\n"
