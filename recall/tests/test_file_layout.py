@@ -1,7 +1,8 @@
 """The yml layout of dbt's structure guide, checked on the files (no build):
 one `_<prefix>__models.yml` and one `_<prefix>__unit_tests.yml` per model
 folder, sources in `_<source>__sources.yml`, docs blocks in
-`_<name>__docs.md`, macro properties in `_<folder>__macros.yml`; each model
+`_<name>__docs.md`, macro properties in `_<folder>__macros.yml`, exposures
+(one file per consumer, any name) alone in models/exposures/; each model
 is described in its own folder's models file; unit-test names fit
 PostgreSQL's 63-character identifiers."""
 
@@ -45,6 +46,11 @@ def layout_problems(models_root: Path) -> list[str]:
     problems = []
     for path in sorted(models_root.rglob("*.yml")):
         folder = path.parent
+        if folder == models_root / "exposures":
+            keys = set(yaml.safe_load(path.read_text())) - {"version"}
+            if keys != {"exposures"}:
+                problems.append(f"{path.relative_to(models_root)}: holds {sorted(keys)}")
+            continue
         key = {"models": "models", "unit_tests": "unit_tests", "sources": "sources"}
         if path.name not in expected_names(folder, models_root):
             problems.append(f"{path.relative_to(models_root)}: not a name of the layout")
@@ -107,7 +113,12 @@ def test_the_layout_check_finds_each_departure(tmp_path):
         f"  - name: test_dim_c__{'z' * 51}\n    model: dim_c\n"
     )
     (folder / "notes.md").write_text("{% docs x %}x{% enddocs %}")
+    exposures = tmp_path / "exposures"
+    exposures.mkdir()
+    (exposures / "report.yml").write_text("version: 2\nexposures:\n  - name: r\n")
+    (exposures / "alerts.yml").write_text("version: 2\nmodels:\n  - name: a\n")
     assert layout_problems(tmp_path) == [
+        "exposures/alerts.yml: holds ['models']",
         "marts/lifecycle/_fct_b.yml: not a name of the layout",
         "marts/lifecycle/_lifecycle__unit_tests.yml: holds ['models']",
         "marts/lifecycle/notes.md: docs file not _<name>__docs.md",
