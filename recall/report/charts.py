@@ -680,7 +680,10 @@ def decision_cycle(con: duckdb.DuckDBPyConnection) -> Chart:
             y=inflections["first_purchase_share"],
             name="inflection (largest daily gain)",
             mode="markers+text",
-            text=[f"day {k}" for k in inflections["k"]],
+            text=[
+                f"{str(month)[:7]}: day {k}"
+                for month, k in zip(inflections["cohort_month"], inflections["k"], strict=True)
+            ],
             textposition="top left",
             marker=dict(size=12, symbol="diamond", color="#e45756"),
         )
