@@ -150,6 +150,33 @@ def served(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
+def test_the_browser_checks_see_each_fault(browser, tmp_path):
+    # An outside request, a console error, an uncaught exception and a chart
+    # drawn without data: each is what the report's checks must catch.
+    from plotly.offline import get_plotlyjs
+
+    page = tmp_path / "faulty.html"
+    page.write_text(
+        f"<html><head><script>{get_plotlyjs()}</script></head><body>"
+        '<img src="http://example.invalid/pixel.png">'
+        '<div id="plot-empty"></div><div id="plot-full"></div>'
+        "<script>console.error('boom');"
+        "Plotly.newPlot('plot-empty', [], {});"
+        "Plotly.newPlot('plot-full', [{x: [1, 2], y: [3, 4]}], {});"
+        "setTimeout(() => { throw new Error('late'); }, 0);</script>"
+        "</body></html>"
+    )
+    url = page.resolve().as_uri()
+    visit = Visit(browser, url, local=url)
+    visit.page.wait_for_timeout(500)
+    assert visit.outside == ["http://example.invalid/pixel.png"]
+    texts = [text for text, _ in visit.errors]
+    assert "boom" in texts and "pageerror: late" in texts
+    assert visit.page.locator("#plot-empty").evaluate(DRAWN_MARKS) == 0
+    assert visit.page.locator("#plot-full").evaluate(DRAWN_MARKS) > 0
+    visit.page.close()
+
+
 def test_building_the_report_changes_no_mart(report):
     _, charts, before, after = report
     assert len(charts) == len(CHARTS) == 17
