@@ -5,7 +5,10 @@
 #                (RECALL_PUBLISH_PATH, default target/recall_published.duckdb).
 #   make test    lints every model (sqlfluff, dbt templater) and the Python
 #                package (ruff), and runs the pytest suite (generator,
-#                warehouse end to end, conventions).
+#                warehouse end to end, conventions, the report in a
+#                headless browser).
+# make report writes the HTML report (target/report/index.html) from the
+# published marts of make build.
 # Both are safe to re-run.
 
 PYTHON ?= python3
@@ -28,7 +31,8 @@ BENCH_DAYS ?= 180
 # sqlfluff process per core (--processes 0).
 LINT_DIR := target/lint
 
-.PHONY: venv demo-data build load test lint engines pytest bench docs clean gate alerts pipeline
+.PHONY: venv demo-data build load test lint engines browser pytest bench docs clean gate alerts \
+	pipeline report
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +56,7 @@ build: demo-data
 	mkdir -p "$(dir $(RECALL_DB_PATH))"
 	$(BIN)/python -m recall.pipeline --no-gate --no-alerts --unit-tests
 
-test: lint engines pytest
+test: lint engines browser pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check recall
@@ -77,6 +81,11 @@ engines:
 		java -version >/dev/null 2>&1 || { echo "Spark needs Java 17 (java not found);" \
 			"install it or set RECALL_TEST_ENGINES=postgres" >&2; exit 1; };; esac
 
+# The report's browser test (recall/tests/test_report.py) drives Debian's
+# chromium headless with playwright; it is installed if missing.
+browser:
+	scripts/setup_chromium.sh
+
 # Two test processes (pytest-xdist), each taking whole test files: most of a
 # warehouse test is dbt's single-threaded Python, so two at a time use both
 # cores; a file's module fixtures stay in one process.
@@ -85,6 +94,14 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m recall.benchmark --users $(BENCH_USERS) --days $(BENCH_DAYS)
+
+# The report (recall/report/): one self-contained HTML file of charts over the
+# published marts, opened read-only; it opens offline and loads nothing.
+RECALL_PUBLISH_PATH ?= target/recall_published.duckdb
+REPORT_OUT ?= target/report/index.html
+
+report: $(STAMP)
+	$(BIN)/python -m recall.report --db "$(RECALL_PUBLISH_PATH)" --out "$(REPORT_OUT)"
 
 docs: $(STAMP)
 	$(BIN)/dbt docs generate

@@ -1,0 +1,3 @@
+from recall.report.build import main
+
+raise SystemExit(main())
