@@ -86,11 +86,13 @@ engines:
 browser:
 	scripts/setup_chromium.sh
 
-# Two test processes (pytest-xdist), each taking whole test files: most of a
-# warehouse test is dbt's single-threaded Python, so two at a time use both
-# cores; a file's module fixtures stay in one process.
+# Three test processes (pytest-xdist), each taking whole test files, the
+# slowest first (conftest.SLOW_FILES): most of a warehouse test is dbt's
+# single-threaded Python or waiting on Spark's JVM and PostgreSQL, so two
+# processes left a core idle about a quarter of the time; a file's module
+# fixtures stay in one process.
 pytest: $(STAMP)
-	$(BIN)/python -m pytest recall/tests -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest recall/tests -q -n 3 --dist loadfile --no-loadscope-reorder
 
 bench: $(STAMP)
 	$(BIN)/python -m recall.benchmark --users $(BENCH_USERS) --days $(BENCH_DAYS)

@@ -112,7 +112,15 @@ def _engine_env(engine: str, base: Path) -> dict[str, str]:
     if engine == "postgres":
         name = _ENGINE_DATABASES.setdefault(base, f"recall_test_{uuid.uuid4().hex[:12]}")
         return {"RECALL_PG_DATABASE": name}
-    return {"RECALL_SPARK_DIR": str(base / "spark"), "SPARK_LOCAL_IP": "127.0.0.1"}
+    # A world of a few thousand rows: one shuffle partition, no adaptive
+    # execution, no whole-stage code generation (profiles/profiles.yml).
+    return {
+        "RECALL_SPARK_DIR": str(base / "spark"),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "RECALL_SPARK_SHUFFLE_PARTITIONS": "1",
+        "RECALL_SPARK_ADAPTIVE": "false",
+        "RECALL_SPARK_CODEGEN": "false",
+    }
 
 
 def _run_module(module: str, *args: str, env: dict[str, str]) -> None:
