@@ -84,8 +84,8 @@ score_days_spanned as (
     from pieces
     inner join days
         on
-            days.date_day >= pieces.valid_from
-            and days.date_day < pieces.valid_to
+            pieces.valid_from <= days.date_day
+            and pieces.valid_to > days.date_day
     where days.date_day <= {{ as_of_date }}
 
 ),
@@ -122,10 +122,9 @@ activity_counted as (
     inner join user_days
         on
             score_days_spanned.user_id = user_days.user_id
-            and user_days.activity_date <= score_days_spanned.score_date
-            and user_days.activity_date
-            > {{ recall_add_days('score_days_spanned.score_date',
-                -2 * window) }}
+            and score_days_spanned.score_date >= user_days.activity_date
+            and {{ recall_add_days('score_days_spanned.score_date',
+                -2 * window) }} < user_days.activity_date
     group by
         score_days_spanned.user_id,
         score_days_spanned.score_date
@@ -176,8 +175,9 @@ final as (
         features_joined.score_date,
         features_joined.lifecycle_state,
         features_joined.days_inactive,
-        cast(features_joined.window_active_days_count
-            as {{ dbt.type_bigint() }}) as window_active_days_count,
+        cast(
+            features_joined.window_active_days_count as {{ dbt.type_bigint() }}
+        ) as window_active_days_count,
         {#- Activity bands: active days in the last 2 x
             declining_window_days. -#}
         case

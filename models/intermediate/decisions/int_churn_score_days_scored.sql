@@ -71,14 +71,17 @@ cells_joined as (
         score_days.score_date,
         score_days.lifecycle_state,
         score_days.days_inactive,
-        score_days.is_churned_within_horizon,
         {%- for level in range(levels | length + 1) %}
-        cast(coalesce(cells_{{ level }}.scored_count, 0)
-            as {{ recall_type_double() }}) as scored_count_{{ level }},
-        cast(coalesce(cells_{{ level }}.churned_count, 0)
-            as {{ recall_type_double() }})
-            as churned_count_{{ level }}{{ ',' if not loop.last }}
+        cast(
+            coalesce(cells_{{ level }}.scored_count, 0)
+            as {{ recall_type_double() }}
+        ) as scored_count_{{ level }},
+        cast(
+            coalesce(cells_{{ level }}.churned_count, 0)
+            as {{ recall_type_double() }}
+        ) as churned_count_{{ level }},
         {%- endfor %}
+        score_days.is_churned_within_horizon
 
     from score_days
     inner join first_day
@@ -111,9 +114,6 @@ rates_shrunk as (
         cells_joined.score_date,
         cells_joined.lifecycle_state,
         cells_joined.days_inactive,
-        cells_joined.is_churned_within_horizon,
-        cells_joined.scored_count_0 as training_count,
-        cells_joined.scored_count_{{ levels | length }} as cell_training_count,
         {%- set rate = namespace(expression='(cells_joined.churned_count_0'
             ~ ' / cells_joined.scored_count_0)') %}
         {{ rate.expression }} as rate_0,
@@ -122,8 +122,11 @@ rates_shrunk as (
             ~ ' + ' ~ prior ~ ' * ' ~ rate.expression
             ~ ') / (cells_joined.scored_count_' ~ level ~ ' + ' ~ prior
             ~ '))' %}
-        {{ rate.expression }} as rate_{{ level }}{{ ',' if not loop.last }}
+        {{ rate.expression }} as rate_{{ level }},
         {%- endfor %}
+        cells_joined.scored_count_0 as training_count,
+        cells_joined.scored_count_{{ levels | length }} as cell_training_count,
+        cells_joined.is_churned_within_horizon
 
     from cells_joined
 

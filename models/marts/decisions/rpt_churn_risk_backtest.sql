@@ -105,7 +105,7 @@ models_scored as (
 
     select
         scored.score_date,
-        'score' as model,
+        'score' as model,  -- noqa: RF04
         scored.churn_probability as score_value,
         scored.is_churned
 
@@ -115,7 +115,7 @@ models_scored as (
 
     select
         scored.score_date,
-        'naive_days_inactive' as model,
+        'naive_days_inactive' as model,  -- noqa: RF04
         case
             when scored.days_inactive >= thresholds_ranked.threshold_days
                 then 1.0
