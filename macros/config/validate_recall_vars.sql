@@ -25,6 +25,7 @@
         'volume_min_baseline_count': [0, 1000000000],
         'volume_missing_day_min_baseline_count': [0, 1000000000],
         'dq_min_denominator_count': [1, 1000000000],
+        'churn_horizon_days': [1, 365],
     } -%}
     {%- set ratios = {
         'value_high_share': [0, 1],
@@ -34,6 +35,8 @@
         'volume_low_ratio': [0, 1],
         'volume_high_ratio': [1, 1000],
         'high_value_threshold': [0, 1000000000],
+        'churn_risk_medium_probability': [0, 1],
+        'churn_risk_high_probability': [0, 1],
     } -%}
     {%- for name, bounds in whole_days.items() -%}
         {%- set value = var(name) -%}
@@ -124,6 +127,19 @@
         {{ recall_var_error('value_mid_share',
             'at most 1 - value_high_share (' ~ (1 - var('value_high_share'))
             ~ ')', var('value_mid_share')) }}
+    {%- endif -%}
+    {%- if not (var('churn_risk_medium_probability')
+                <= var('churn_risk_high_probability')) -%}
+        {{ recall_var_error('churn_risk_medium_probability',
+            'at most churn_risk_high_probability ('
+            ~ var('churn_risk_high_probability') ~ ')',
+            var('churn_risk_medium_probability')) }}
+    {%- endif -%}
+    {%- set prior_strength = var('churn_prior_strength') -%}
+    {%- if prior_strength is not number or prior_strength is boolean
+          or prior_strength <= 0 or prior_strength > 1000000 -%}
+        {{ recall_var_error('churn_prior_strength',
+            'a number greater than 0 and at most 1000000', prior_strength) }}
     {%- endif -%}
     {%- if not (var('response_mid_rate') <= var('response_high_rate')) -%}
         {{ recall_var_error('response_mid_rate',

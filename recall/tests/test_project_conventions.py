@@ -34,6 +34,7 @@ AREAS = {
     "campaigns",
     "quality",
     "core",
+    "decisions",
 }
 
 
