@@ -24,27 +24,6 @@ episodes as (
 
 ),
 
-users as (
-
-    select user_id
-    from {{ ref('int_users_current') }}
-
-),
-
-paid_versions as (
-
-    select
-        user_id,
-        order_date,
-        net_revenue,
-        valid_from,
-        valid_to
-
-    from {{ ref('int_order_versions_dated') }}
-    where is_paid
-
-),
-
 evaluation_days as (
 
     select
@@ -58,98 +37,16 @@ evaluation_days as (
 
 ),
 
-paid_versions_spanned as (
-
-    {#- The days on which this version is the order's current one and the
-        order has been placed. -#}
-    select
-        paid_versions.user_id,
-        paid_versions.net_revenue,
-        case
-            when paid_versions.order_date > paid_versions.valid_from
-                then paid_versions.order_date
-            else paid_versions.valid_from
-        end as valid_from,
-        paid_versions.valid_to
-
-    from paid_versions
-    {#- Users are matched here, on the versions, not on the versions x
-        evaluation days the range join below makes (33M rows at 1M users). #}
-    inner join users
-        on paid_versions.user_id = users.user_id
-
-),
-
-revenue_changes as (
-
-    {#- Each user's revenue to date as steps: a paid version adds its
-        amount on valid_from and takes it back on valid_to, so summing the
-        changes in day order gives revenue and paid orders from each change
-        to the next. The range join below then meets one step per user and
-        day, not every paid version of the user. -#}
-    select
-        paid_versions_spanned.user_id,
-        paid_versions_spanned.valid_from as change_date,
-        paid_versions_spanned.net_revenue as revenue_change,
-        1 as order_change
-
-    from paid_versions_spanned
-    where
-        paid_versions_spanned.valid_to is null
-        or paid_versions_spanned.valid_to > paid_versions_spanned.valid_from
-
-    union all
-
-    select
-        paid_versions_spanned.user_id,
-        paid_versions_spanned.valid_to as change_date,
-        -1 * paid_versions_spanned.net_revenue as revenue_change,
-        -1 as order_change
-
-    from paid_versions_spanned
-    where paid_versions_spanned.valid_to > paid_versions_spanned.valid_from
-
-),
-
-changes_by_day as (
-
-    select
-        revenue_changes.user_id,
-        revenue_changes.change_date,
-        sum(revenue_changes.revenue_change) as revenue_change,
-        sum(revenue_changes.order_change) as order_change
-
-    from revenue_changes
-    group by
-        revenue_changes.user_id,
-        revenue_changes.change_date
-
-),
-
 revenue_steps as (
 
     select
-        changes_by_day.user_id,
-        changes_by_day.change_date as valid_from,
-        lead(changes_by_day.change_date) over (
-            partition by changes_by_day.user_id
-            order by changes_by_day.change_date
-        ) as valid_to,
-        {#- The amounts' type, not the sum's (unsized numeric on PostgreSQL). #}
-        cast(
-            sum(changes_by_day.revenue_change) over (
-                partition by changes_by_day.user_id
-                order by changes_by_day.change_date
-                rows between unbounded preceding and current row
-            ) as decimal(18, 2)
-        ) as net_revenue,
-        sum(changes_by_day.order_change) over (
-            partition by changes_by_day.user_id
-            order by changes_by_day.change_date
-            rows between unbounded preceding and current row
-        ) as paid_order_count
+        user_id,
+        valid_from,
+        valid_to,
+        net_revenue,
+        paid_order_count
 
-    from changes_by_day
+    from {{ ref('int_purchaser_revenue_steps') }}
 
 ),
 
