@@ -51,12 +51,22 @@ channels_listed as (
     {%- endfor %}
     select
         segments.user_id,
-        coalesce(
-            nullif(substr({{ dbt.concat(pieces) }}, 3), ''),
-            'none'
-        ) as reachable_channels
+        {{ dbt.concat(pieces) }} as channel_list
 
     from segments
+
+),
+
+channels_named as (
+
+    select
+        channels_listed.user_id,
+        case
+            when channels_listed.channel_list = '' then 'none'
+            else substr(channels_listed.channel_list, 3)
+        end as reachable_channels
+
+    from channels_listed
 
 ),
 
@@ -69,14 +79,14 @@ final as (
         scores.risk_driver,
         segments.value_tier,
         segments.response_tier,
-        channels_listed.reachable_channels,
+        channels_named.reachable_channels,
         segments.recall_priority_rank
 
     from scores
     inner join segments
         on scores.user_id = segments.user_id
-    inner join channels_listed
-        on scores.user_id = channels_listed.user_id
+    inner join channels_named
+        on scores.user_id = channels_named.user_id
 
 )
 
