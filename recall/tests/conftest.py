@@ -3,6 +3,7 @@ on it once, and run dbt against other landing folders when a test needs to."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -157,7 +158,7 @@ def query(db_path: Path, sql: str) -> list[tuple]:
 # recall.generator / benchmark.dbt_executable (or running
 # `python -m recall.generator`) from its body, a fixture or a function of its
 # module, followed call by call.
-WAREHOUSE_FIXTURES = frozenset({"workdir", "demo", "built"})
+WAREHOUSE_FIXTURES = frozenset({"workdir", "demo", "built", "demo_build"})
 GENERATOR_MODULE = "recall.generator"
 
 
@@ -262,20 +263,55 @@ def workdir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("warehouse")
 
 
-@pytest.fixture(scope="session")
-def demo(workdir) -> tuple[Path, dict]:
-    """The demo landing folder and its planted truth."""
-    raw = workdir / "raw_demo"
-    truth = generate(raw, **DEMO)
-    return raw, truth
+def shared_once(tmp_path_factory, name: str, make) -> Path:
+    """The folder `name`, made by make(folder) once per test run however many
+    xdist workers need it: the first worker to ask makes it under a lock
+    while the others wait, and later ones find it done. Its content must be
+    read only (copy what a test changes). A failed make leaves no marker, so
+    the next worker tries again and fails the same way."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / f"shared_{name}"
+    with open(root / f"shared_{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (folder / ".made").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
+                make(folder)
+                (folder / ".made").touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return folder
+
+
+def _make_demo(folder: Path) -> None:
+    generate(folder / "raw_demo", **DEMO)
+    run_dbt(["build"], folder / "raw_demo", folder / "full.duckdb", folder / "full")
 
 
 @pytest.fixture(scope="session")
-def built(demo, workdir) -> Path:
-    """The warehouse built from scratch on the demo landing folder."""
-    raw, _ = demo
+def demo_build(tmp_path_factory) -> Path:
+    """The demo landing folder and the warehouse built from scratch on it,
+    made once per run and shared by the workers (read only)."""
+    return shared_once(tmp_path_factory, "demo", _make_demo)
+
+
+@pytest.fixture(scope="session")
+def demo(demo_build) -> tuple[Path, dict]:
+    """The demo landing folder (shared: read only) and its planted truth."""
+    raw = demo_build / "raw_demo"
+    return raw, json.loads((raw / "_truth.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def built(demo_build, workdir) -> Path:
+    """This worker's copy of the warehouse built from scratch on the demo
+    landing folder (tests may open it read-write); its dbt target folder is
+    workdir/full/target (shared: read only)."""
     db = workdir / "full.duckdb"
-    run_dbt(["build"], raw, db, workdir / "full")
+    shutil.copy2(demo_build / "full.duckdb", db)
+    (workdir / "full").symlink_to(demo_build / "full")
     return db
 
 
