@@ -86,13 +86,15 @@ engines:
 browser:
 	scripts/setup_chromium.sh
 
-# Three test processes (pytest-xdist), each taking whole test files, the
+# Three test processes (pytest-xdist), each taking whole test files (or a
+# test class: the engines' classes of test_engines.py run side by side), the
 # slowest first (conftest.SLOW_FILES): most of a warehouse test is dbt's
 # single-threaded Python or waiting on Spark's JVM and PostgreSQL, so two
 # processes left a core idle about a quarter of the time; a file's module
-# fixtures stay in one process.
+# fixtures stay in one process, and what several need is made once
+# (conftest.shared_once).
 pytest: $(STAMP)
-	$(BIN)/python -m pytest recall/tests -q -n 3 --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest recall/tests -q -n 3 --dist loadscope --no-loadscope-reorder
 
 bench: $(STAMP)
 	$(BIN)/python -m recall.benchmark --users $(BENCH_USERS) --days $(BENCH_DAYS)

@@ -17,6 +17,10 @@ digits, load timestamps excluded).
   take no delete or merge), so every Spark build is a full refresh and the
   one build is the incremental check too.
 
+Each engine is a test class (TestSpark, TestPostgres), so the two engines
+build side by side in different test processes (make test: --dist
+loadscope); DuckDB's reference builds are made once and shared.
+
 The world has the default defects plus dates out of range, unknown time zones
 and a redelivered events file. The planted-truth tests run on DuckDB; equal
 marts carry their proof over.
@@ -43,7 +47,7 @@ import pytest
 from recall.compare import compare
 from recall.generator.defects import parse_defects
 from recall.publish import publish
-from recall.tests.conftest import ROOT, generate, run_dbt
+from recall.tests.conftest import ROOT, generate, run_dbt, shared_once
 
 pytestmark = pytest.mark.warehouse
 
@@ -72,10 +76,8 @@ def _defects() -> str:
     return ",".join(parse_defects("default") + list(EXTRA_DEFECTS))
 
 
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory):
+def _make_worlds(base: Path) -> None:
     """The two landing folders and DuckDB's published build of each."""
-    base = tmp_path_factory.mktemp("engines")
     raw = {"full": base / "raw_full"}
     truth = generate(raw["full"], *WORLD.values(), "--defects", _defects())
     last_landing = dt.date.fromisoformat(truth["as_of_date"]) + dt.timedelta(1)
@@ -88,13 +90,23 @@ def worlds(tmp_path_factory):
         "--land-through",
         (last_landing - dt.timedelta(days=3)).isoformat(),
     )
-    reference = {}
     for step in STEPS:
         work = base / f"duckdb_{step}"
         run_dbt(["build"], raw[step], work / "w.duckdb", work, check=False)
-        published = work / "published.duckdb"
-        publish(work / "w.duckdb", published)
-        reference[step] = (published, _outcomes(work))
+        publish(work / "w.duckdb", work / "published.duckdb")
+
+
+@pytest.fixture(scope="session")
+def worlds(tmp_path_factory):
+    """The two landing folders and DuckDB's published build of each, with
+    the outcome of every node: made once per run, shared by the engines'
+    test classes (which may run in different xdist workers), read only."""
+    base = shared_once(tmp_path_factory, "engine_worlds", _make_worlds)
+    raw = {step: base / f"raw_{step}" for step in STEPS}
+    reference = {
+        step: (base / f"duckdb_{step}" / "published.duckdb", _outcomes(base / f"duckdb_{step}"))
+        for step in STEPS
+    }
     return base, raw, reference
 
 
@@ -155,165 +167,184 @@ def _postgres_database(name: str, create: bool) -> None:
     con.close()
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def engine_builds(request, worlds):
+def _build_engine(engine: str, worlds, work: Path):
     """{step: (published file, outcomes)} of one engine's builds
-    (ENGINE_STEPS): each folder landed over the last and built."""
-    engine = request.param
-    base, raw, _ = worlds
-    work = base / engine
+    (ENGINE_STEPS), each folder landed over the last and built, and the
+    compile runs of the data tests it does not run."""
+    _, raw, _ = worlds
     env = _engine_env(engine, work)
-    if engine == "postgres":
-        _postgres_database(env["RECALL_PG_DATABASE"], create=True)
     builds, tests_compiled = {}, {}
-    try:
-        for step in ENGINE_STEPS[engine]:
-            _run_module("recall.load_raw", "--target", engine, "--raw-dir", str(raw[step]), env=env)
-            step_work = work / step
-            run_dbt(
-                _build_args(engine),
-                raw[step],
-                step_work / "unused.duckdb",
-                step_work,
-                check=False,
-                target=engine,
-                env=env,
-            )
-            if not RUNS_DATA_TESTS[engine]:
-                # The data tests it does not run must still compile there.
-                compiled = run_dbt(
-                    ["compile", "--select", "resource_type:test"],
-                    raw[step],
-                    step_work / "unused.duckdb",
-                    step_work / "tests_compiled",
-                    check=False,
-                    target=engine,
-                    env=env,
-                )
-                tests_compiled[step] = compiled
-            published = step_work / "published.duckdb"
-            _run_module("recall.publish", "--target", engine, "--to", str(published), env=env)
-            builds[step] = (published, _outcomes(step_work))
-        yield engine, builds, tests_compiled
-    finally:
-        if engine == "postgres":
-            _postgres_database(env["RECALL_PG_DATABASE"], create=False)
-
-
-def test_same_outcome_of_every_node(engine_builds, worlds):
-    """Every model, unit test (and, where the engine runs them, data test)
-    has the outcome it has on DuckDB: built, passed, warned or failed."""
-    engine, builds, _ = engine_builds
-    for step, (_, outcomes) in builds.items():
-        reference = {
-            node: status
-            for node, status in worlds[2][step][1].items()
-            if RUNS_DATA_TESTS[engine] or not node.startswith("test.")
-        }
-        differing = {
-            node: (reference.get(node), outcomes.get(node))
-            for node in sorted(set(reference) | set(outcomes))
-            if reference.get(node) != outcomes.get(node)
-        }
-        assert differing == {}, f"{engine}, {step} build: (duckdb, {engine}) outcome per node"
-        assert "success" in set(outcomes.values())
-
-
-def test_data_tests_compile_where_they_do_not_run(engine_builds, worlds):
-    """On an engine whose builds skip the data tests, every data test still
-    compiles there (dbt compile after the build)."""
-    engine, _, tests_compiled = engine_builds
-    assert set(tests_compiled) == (set() if RUNS_DATA_TESTS[engine] else set(ENGINE_STEPS[engine]))
-    for step, proc in tests_compiled.items():
-        assert proc.returncode == 0, f"{engine}, {step}: {proc.stdout[-3000:]}"
-        results = json.loads(
-            (
-                worlds[0] / engine / step / "tests_compiled" / "target" / "run_results.json"
-            ).read_text()
-        )["results"]
-        compiled = {r["unique_id"] for r in results if r["status"] == "success"}
-        data_tests = {node for node in worlds[2][step][1] if node.startswith("test.")}
-        assert data_tests and compiled == data_tests
-
-
-def test_marts_equal_duckdb(engine_builds, worlds):
-    engine, builds, _ = engine_builds
-    for step, (published, _) in builds.items():
-        problems = compare(worlds[2][step][0], published)
-        assert problems == [], f"{engine}, {step} build differs from DuckDB"
-
-
-@pytest.mark.parametrize("engine", [e for e in ENGINES if e == "postgres"])
-def test_compiles_before_the_first_build(engine, worlds, tmp_path):
-    """dbt compile (and docs) on an engine where the raw tables have landed
-    and nothing is built yet: the compile-time lookups of built tables (the
-    tracking plan's keys, the latest load a test checks) must wait for a
-    build, not fail. On PostgreSQL: those lookups are the same macros on
-    every table engine, and Spark's session start alone costs a minute."""
-    raw = worlds[1]["history"]
-    env = _engine_env(engine, tmp_path)
-    if engine == "postgres":
-        _postgres_database(env["RECALL_PG_DATABASE"], create=True)
-    try:
-        _run_module("recall.load_raw", "--target", engine, "--raw-dir", str(raw), env=env)
-        proc = run_dbt(
-            ["compile"],
-            raw,
-            tmp_path / "unused.duckdb",
-            tmp_path,
+    for step in ENGINE_STEPS[engine]:
+        _run_module("recall.load_raw", "--target", engine, "--raw-dir", str(raw[step]), env=env)
+        step_work = work / step
+        run_dbt(
+            _build_args(engine),
+            raw[step],
+            step_work / "unused.duckdb",
+            step_work,
             check=False,
             target=engine,
             env=env,
         )
-    finally:
-        if engine == "postgres":
+        if not RUNS_DATA_TESTS[engine]:
+            # The data tests it does not run must still compile there.
+            tests_compiled[step] = run_dbt(
+                ["compile", "--select", "resource_type:test"],
+                raw[step],
+                step_work / "unused.duckdb",
+                step_work / "tests_compiled",
+                check=False,
+                target=engine,
+                env=env,
+            )
+        published = step_work / "published.duckdb"
+        _run_module("recall.publish", "--target", engine, "--to", str(published), env=env)
+        builds[step] = (published, _outcomes(step_work))
+    return builds, tests_compiled
+
+
+class EngineTests:
+    """The tests every engine passes; a subclass per engine, so that
+    `--dist loadscope` runs the engines in different test processes."""
+
+    engine: str
+
+    @pytest.fixture(scope="class")
+    def engine_builds(self, worlds, tmp_path_factory):
+        """(engine, {step: (published file, outcomes)}, compile runs, work
+        folder) of this engine's builds."""
+        if self.engine not in ENGINES:
+            pytest.skip(f"{self.engine} is not in RECALL_TEST_ENGINES")
+        work = tmp_path_factory.mktemp(self.engine)
+        env = _engine_env(self.engine, work)
+        if self.engine == "postgres":
+            _postgres_database(env["RECALL_PG_DATABASE"], create=True)
+        try:
+            builds, tests_compiled = _build_engine(self.engine, worlds, work)
+            yield self.engine, builds, tests_compiled, work
+        finally:
+            if self.engine == "postgres":
+                _postgres_database(env["RECALL_PG_DATABASE"], create=False)
+
+    def test_same_outcome_of_every_node(self, engine_builds, worlds):
+        """Every model, unit test (and, where the engine runs them, data
+        test) has the outcome it has on DuckDB: built, passed, warned or
+        failed."""
+        engine, builds, _, _ = engine_builds
+        for step, (_, outcomes) in builds.items():
+            reference = {
+                node: status
+                for node, status in worlds[2][step][1].items()
+                if RUNS_DATA_TESTS[engine] or not node.startswith("test.")
+            }
+            differing = {
+                node: (reference.get(node), outcomes.get(node))
+                for node in sorted(set(reference) | set(outcomes))
+                if reference.get(node) != outcomes.get(node)
+            }
+            assert differing == {}, f"{engine}, {step} build: (duckdb, {engine}) outcome per node"
+            assert "success" in set(outcomes.values())
+
+    def test_data_tests_compile_where_they_do_not_run(self, engine_builds, worlds):
+        """On an engine whose builds skip the data tests, every data test
+        still compiles there (dbt compile after the build)."""
+        engine, _, tests_compiled, work = engine_builds
+        expected = set() if RUNS_DATA_TESTS[engine] else set(ENGINE_STEPS[engine])
+        assert set(tests_compiled) == expected
+        for step, proc in tests_compiled.items():
+            assert proc.returncode == 0, f"{engine}, {step}: {proc.stdout[-3000:]}"
+            results = json.loads(
+                (work / step / "tests_compiled" / "target" / "run_results.json").read_text()
+            )["results"]
+            compiled = {r["unique_id"] for r in results if r["status"] == "success"}
+            data_tests = {node for node in worlds[2][step][1] if node.startswith("test.")}
+            assert data_tests and compiled == data_tests
+
+    def test_marts_equal_duckdb(self, engine_builds, worlds):
+        engine, builds, _, _ = engine_builds
+        for step, (published, _) in builds.items():
+            problems = compare(worlds[2][step][0], published)
+            assert problems == [], f"{engine}, {step} build differs from DuckDB"
+
+
+class TestSpark(EngineTests):
+    """Spark rebuilds its incremental models whole on every run, so the
+    landing-day check of a table engine's incremental load does not apply."""
+
+    engine = "spark"
+
+
+class TestPostgres(EngineTests):
+    engine = "postgres"
+
+    def test_compiles_before_the_first_build(self, worlds, tmp_path):
+        """dbt compile (and docs) on an engine where the raw tables have
+        landed and nothing is built yet: the compile-time lookups of built
+        tables (the tracking plan's keys, the latest load a test checks) must
+        wait for a build, not fail. On PostgreSQL: those lookups are the same
+        macros on every table engine, and Spark's session start alone costs a
+        minute."""
+        if self.engine not in ENGINES:
+            pytest.skip(f"{self.engine} is not in RECALL_TEST_ENGINES")
+        raw = worlds[1]["history"]
+        env = _engine_env(self.engine, tmp_path)
+        _postgres_database(env["RECALL_PG_DATABASE"], create=True)
+        try:
+            _run_module("recall.load_raw", "--target", self.engine, "--raw-dir", str(raw), env=env)
+            proc = run_dbt(
+                ["compile"],
+                raw,
+                tmp_path / "unused.duckdb",
+                tmp_path,
+                check=False,
+                target=self.engine,
+                env=env,
+            )
+        finally:
             _postgres_database(env["RECALL_PG_DATABASE"], create=False)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    compiled = tmp_path / "target" / "compiled" / "recall" / "models"
-    assert (compiled / "intermediate" / "tracking" / "int_event_rows_triaged.sql").exists()
+        assert proc.returncode == 0, proc.stdout[-3000:]
+        compiled = tmp_path / "target" / "compiled" / "recall" / "models"
+        assert (compiled / "intermediate" / "tracking" / "int_event_rows_triaged.sql").exists()
 
-
-# Last in the file: it changes the engine's raw table (pytest runs an
-# engine's tests in file order).
-def test_rows_added_to_a_loaded_day_stop_the_load(engine_builds, worlds):
-    """A table engine tells new raw rows by their landing day: rows appended
-    to a day already loaded must stop the load, naming the day, never be
-    skipped silently (nor the day be read twice). Where the incremental
-    models are incremental: Spark rebuilds them whole, reading every day."""
-    engine, _, _ = engine_builds
-    if engine == "spark":
-        pytest.skip("Spark rebuilds int_event_rows_triaged whole on every run")
-    base, raw, _ = worlds
-    work = base / engine
-    day = dt.date.fromisoformat(
-        json.loads((raw["full"] / "_truth.json").read_text())["params"]["start_date"]
-    ) + dt.timedelta(days=5)
-    env = _engine_env(engine, work)
-    script = (
-        "from recall.load_raw import pg_connect\n"
-        "con = pg_connect()\n"
-        "with con, con.cursor() as cur: cur.execute("
-        f'"insert into raw.events select * from raw.events '
-        f"where cast(received_at as date) = date '{day}' limit 3\")\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=dict(os.environ, **env),
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    step_work = work / "changed_day"
-    proc = run_dbt(
-        ["run", "--select", "int_event_rows_triaged"],
-        raw["full"],
-        step_work / "unused.duckdb",
-        step_work,
-        check=False,
-        target=engine,
-        env=env,
-    )
-    assert proc.returncode != 0
-    assert "Raw events were added to (or removed from) landing days already loaded" in proc.stdout
-    assert f"{day} (" in proc.stdout
+    # Last in the class: it changes the engine's raw table (pytest runs a
+    # class's tests in order).
+    def test_rows_added_to_a_loaded_day_stop_the_load(self, engine_builds, worlds):
+        """A table engine tells new raw rows by their landing day: rows
+        appended to a day already loaded must stop the load, naming the day,
+        never be skipped silently (nor the day be read twice)."""
+        engine, _, _, work = engine_builds
+        _, raw, _ = worlds
+        day = dt.date.fromisoformat(
+            json.loads((raw["full"] / "_truth.json").read_text())["params"]["start_date"]
+        ) + dt.timedelta(days=5)
+        env = _engine_env(engine, work)
+        script = (
+            "from recall.load_raw import pg_connect\n"
+            "con = pg_connect()\n"
+            "with con, con.cursor() as cur: cur.execute("
+            f'"insert into raw.events select * from raw.events '
+            f"where cast(received_at as date) = date '{day}' limit 3\")\n"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=dict(os.environ, **env),
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        step_work = work / "changed_day"
+        proc = run_dbt(
+            ["run", "--select", "int_event_rows_triaged"],
+            raw["full"],
+            step_work / "unused.duckdb",
+            step_work,
+            check=False,
+            target=engine,
+            env=env,
+        )
+        assert proc.returncode != 0
+        assert (
+            "Raw events were added to (or removed from) landing days already loaded" in proc.stdout
+        )
+        assert f"{day} (" in proc.stdout
