@@ -1,9 +1,18 @@
 {#-
-    One row per planned campaign x eligible user (int_campaigns_staged,
-    int_next_best_arm_candidates_scored): the arm to send, or none
+    One row per planned campaign x eligible user: the arm to send, or none
     (variant_id null) when no arm's expected incremental value exceeds its
-    expected cost, and the budget allocation (README "Uplift"). The arm is
-    the one with the greatest expected incremental value minus expected
+    expected cost, and the budget allocation (README "Uplift"). Eligible:
+    in the campaign's target_state on as_of_date (dim_user_segments; any
+    state for 'any') and reached by at least one arm's channel
+    (is_reachable_<channel>; a channel without a reachability rule reaches
+    everyone). Each arm of the campaign learns from its matched arm of a
+    completed campaign (int_planned_arms_matched); for a user whose cell
+    today (state|value tier|response tier) the matched arm has an estimate
+    for: expected_incremental_conversions = the cell's shrunk lift
+    (rpt_campaign_uplift_cells), else the matched arm's lift; expected
+    incremental value = that x the value of one conversion; expected_cost =
+    the arm's cost per send + the cell's reward cost per assigned user
+    (the matched arm's when the cell is missing). The arm is the one with the greatest expected incremental value minus expected
     cost (ties: the smaller variant_id); a user without an arm has 0
     expected conversions, value and cost. Budget (var uplift_budget):
     users with an arm are ranked greedily by expected incremental value per
@@ -17,17 +26,110 @@
 
 with
 
-candidates as (
+matched_arms as (
 
     select
         campaign_id,
-        user_id,
         variant_id,
-        expected_incremental_conversions,
-        expected_incremental_value,
-        expected_cost
+        target_state,
+        channel,
+        cost_per_send,
+        matched_campaign_id,
+        matched_variant_id,
+        matched_arm_lift,
+        value_per_conversion,
+        reward_cost_per_user
 
-    from {{ ref('int_next_best_arm_candidates_scored') }}
+    from {{ ref('int_planned_arms_matched') }}
+
+),
+
+cells as (
+
+    select
+        campaign_id,
+        variant_id,
+        cell_id,
+        assigned_count,
+        shrunk_lift,
+        reward_cost
+
+    from {{ ref('int_campaign_uplift_cells_estimated') }}
+    where sample = 'all'
+
+),
+
+users as (
+
+    select
+        user_id,
+        lifecycle_state,
+        value_tier,
+        response_tier,
+        {{ recall_reachability_columns() }}
+
+    from {{ ref('dim_user_segments') }}
+
+),
+
+users_eligible as (
+
+    {#- Users in the campaign's target state today whom the arm's channel
+        reaches (a channel without a reachability rule reaches everyone). #}
+    select
+        matched_arms.campaign_id,
+        matched_arms.variant_id,
+        matched_arms.matched_campaign_id,
+        matched_arms.matched_variant_id,
+        matched_arms.matched_arm_lift,
+        matched_arms.value_per_conversion,
+        matched_arms.reward_cost_per_user,
+        matched_arms.cost_per_send,
+        users.user_id,
+        {{ dbt.concat(['users.lifecycle_state', "'|'", 'users.value_tier',
+            "'|'", 'users.response_tier']) }} as cell_id
+
+    from matched_arms
+    inner join users
+        on
+            matched_arms.target_state = 'any'
+            or users.lifecycle_state = matched_arms.target_state
+    where
+        case
+            {%- for channel in recall_channels(reachability=true) %}
+            when matched_arms.channel = {{
+                recall_string_literal(channel.channel) }}
+                then users.is_reachable_{{ channel.channel }}
+            {%- endfor %}
+            else true
+        end
+
+),
+
+candidates as (
+
+    select
+        users_eligible.campaign_id,
+        users_eligible.user_id,
+        users_eligible.variant_id,
+        coalesce(cells.shrunk_lift, users_eligible.matched_arm_lift)
+            as expected_incremental_conversions,
+        coalesce(cells.shrunk_lift, users_eligible.matched_arm_lift)
+        * users_eligible.value_per_conversion as expected_incremental_value,
+        coalesce(users_eligible.cost_per_send, 0)
+        + coalesce(
+            {{ recall_safe_divide('cells.reward_cost',
+                'cells.assigned_count') }},
+            users_eligible.reward_cost_per_user,
+            0
+        ) as expected_cost
+
+    from users_eligible
+    left join cells
+        on
+            users_eligible.matched_campaign_id = cells.campaign_id
+            and users_eligible.matched_variant_id = cells.variant_id
+            and users_eligible.cell_id = cells.cell_id
 
 ),
 
