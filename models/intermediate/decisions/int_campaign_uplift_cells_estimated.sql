@@ -1,9 +1,9 @@
 {#-
     One row per sample x completed campaign x treatment arm x cell: the
     arm's and the control's counts in the cell and the empirical-Bayes
-    estimate of the cell's lift (README "Uplift"). Sample 'all' reads every
+    estimate of the cell's lift (README "Uplift"). sample_name 'all' reads every
     assignment of the campaign (rpt_campaign_uplift_cells publishes it);
-    sample 'fit' only the fit half (sample_half), for the held-out
+    sample_name 'fit' only the fit half (sample_half), for the held-out
     evaluation. Cells come from int_campaign_assignments_celled (state,
     value tier and response tier known the day before assignment); a row
     exists where the arm has assigned users.
@@ -70,7 +70,7 @@ assignments as (
 samples_listed as (
 
     select
-        'all' as sample,
+        'all' as sample_name,
         assignments.*
 
     from assignments
@@ -80,7 +80,7 @@ samples_listed as (
     union all
 
     select
-        'fit' as sample,
+        'fit' as sample_name,
         assignments.*
 
     from assignments
@@ -93,7 +93,7 @@ samples_listed as (
 cells_counted as (
 
     select
-        samples_listed.sample,
+        samples_listed.sample_name,
         samples_listed.campaign_id,
         samples_listed.variant_id,
         samples_listed.is_control,
@@ -109,7 +109,7 @@ cells_counted as (
 
     from samples_listed
     group by
-        samples_listed.sample,
+        samples_listed.sample_name,
         samples_listed.campaign_id,
         samples_listed.variant_id,
         samples_listed.is_control,
@@ -123,7 +123,7 @@ cells_counted as (
 arms_counted as (
 
     select
-        cells_counted.sample,
+        cells_counted.sample_name,
         cells_counted.campaign_id,
         cells_counted.variant_id,
         cells_counted.is_control,
@@ -132,7 +132,7 @@ arms_counted as (
 
     from cells_counted
     group by
-        cells_counted.sample,
+        cells_counted.sample_name,
         cells_counted.campaign_id,
         cells_counted.variant_id,
         cells_counted.is_control
@@ -142,7 +142,7 @@ arms_counted as (
 arms_rated as (
 
     select
-        treatment.sample,
+        treatment.sample_name,
         treatment.campaign_id,
         treatment.variant_id,
         treatment.assigned_count as arm_assigned_count,
@@ -157,7 +157,7 @@ arms_rated as (
     from arms_counted as treatment
     inner join arms_counted as control
         on
-            treatment.sample = control.sample
+            treatment.sample_name = control.sample_name
             and treatment.campaign_id = control.campaign_id
             and control.is_control
     where not treatment.is_control
@@ -167,7 +167,7 @@ arms_rated as (
 cells_joined as (
 
     select
-        cells_counted.sample,
+        cells_counted.sample_name,
         cells_counted.campaign_id,
         cells_counted.variant_id,
         cells_counted.cell_id,
@@ -204,12 +204,12 @@ cells_joined as (
     from cells_counted
     inner join arms_rated
         on
-            cells_counted.sample = arms_rated.sample
+            cells_counted.sample_name = arms_rated.sample_name
             and cells_counted.campaign_id = arms_rated.campaign_id
             and cells_counted.variant_id = arms_rated.variant_id
     left join cells_counted as control_cells
         on
-            cells_counted.sample = control_cells.sample
+            cells_counted.sample_name = control_cells.sample_name
             and cells_counted.campaign_id = control_cells.campaign_id
             and cells_counted.cell_id = control_cells.cell_id
             and control_cells.is_control
@@ -222,7 +222,7 @@ spreads_measured as (
         weighted by their precision 1 / v_j, against what sampling noise
         alone would give. -#}
     select
-        cells_joined.sample,
+        cells_joined.sample_name,
         cells_joined.campaign_id,
         cells_joined.variant_id,
         count(*) as cells_count,
@@ -244,7 +244,7 @@ spreads_measured as (
         cells_joined.raw_lift is not null
         and cells_joined.raw_lift_variance > 0
     group by
-        cells_joined.sample,
+        cells_joined.sample_name,
         cells_joined.campaign_id,
         cells_joined.variant_id
 
@@ -275,7 +275,7 @@ weights_measured as (
     from cells_joined
     left join spreads_measured
         on
-            cells_joined.sample = spreads_measured.sample
+            cells_joined.sample_name = spreads_measured.sample_name
             and cells_joined.campaign_id = spreads_measured.campaign_id
             and cells_joined.variant_id = spreads_measured.variant_id
 
@@ -327,7 +327,7 @@ variances_measured as (
 final as (
 
     select
-        variances_measured.sample,
+        variances_measured.sample_name,
         variances_measured.campaign_id,
         variances_measured.variant_id,
         variances_measured.cell_id,

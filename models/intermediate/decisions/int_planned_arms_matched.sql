@@ -9,7 +9,7 @@
     a candidate has no row (it is never chosen).
       value_per_conversion = the planned campaign's conversion event's
         value (var uplift_conversion_values), else the matched arm's gross
-        revenue in the window per converted user (sample 'all' of
+        revenue in the window per converted user (sample_name 'all' of
         int_campaign_uplift_cells_estimated);
       matched_arm_lift = the matched arm's overall lift, the fallback for a
         user whose cell the matched arm has no estimate for;
@@ -62,7 +62,7 @@ cells as (
         reward_cost
 
     from {{ ref('int_campaign_uplift_cells_estimated') }}
-    where sample = 'all'
+    where sample_name = 'all'
 
 ),
 
@@ -148,16 +148,16 @@ arms_matched as (
                         = planned_arms.conversion_event
                         then 0
                     else 1
-                end,
+                end asc,
                 case
                     when learned_arms.target_state = planned_arms.target_state
                         then 0
                     else 1
-                end,
-                abs(learned_arms.offer_value - planned_arms.offer_value),
+                end asc,
+                abs(learned_arms.offer_value - planned_arms.offer_value) asc,
                 learned_arms.ends_at desc,
                 learned_arms.campaign_id desc,
-                learned_arms.variant_id
+                learned_arms.variant_id asc
         ) as match_rank
 
     from planned_arms

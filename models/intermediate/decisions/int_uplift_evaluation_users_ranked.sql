@@ -4,7 +4,7 @@
     the policy's targeting order (policy_rank, 1 = targeted first), the arm
     the policy gives the user and what the user did in the experiment. The
     cell effects are fitted on the fit half only
-    (int_campaign_uplift_cells_estimated, sample 'fit'); a user's
+    (int_campaign_uplift_cells_estimated, sample_name 'fit'); a user's
     predicted lift for an arm is the fitted shrunk lift of the user's cell,
     or the arm's fitted lift when the fit half has no user of that cell in
     the arm. Policies:
@@ -61,7 +61,7 @@ fitted_cells as (
         arm_lift
 
     from {{ ref('int_campaign_uplift_cells_estimated') }}
-    where sample = 'fit'
+    where sample_name = 'fit'
 
 ),
 
@@ -104,7 +104,7 @@ arms_priced as (
             'arms.assigned_count') }} as arm_cost,
         row_number() over (
             partition by fitted_arms.campaign_id
-            order by fitted_arms.arm_lift desc, fitted_arms.variant_id
+            order by fitted_arms.arm_lift desc, fitted_arms.variant_id asc
         ) as lift_rank
 
     from fitted_arms
@@ -162,7 +162,7 @@ arms_ordered as (
             partition by users_armed.campaign_id, users_armed.user_id
             order by
                 users_armed.predicted_lift desc,
-                users_armed.policy_variant_id
+                users_armed.policy_variant_id asc
         ) as uplift_arm_rank,
         row_number() over (
             partition by users_armed.campaign_id, users_armed.user_id
@@ -176,7 +176,7 @@ arms_ordered as (
 policies_listed as (
 
     select
-        'uplift' as policy,
+        'uplift' as policy,  -- noqa: RF04
         arms_ordered.campaign_id,
         arms_ordered.user_id,
         arms_ordered.policy_variant_id,
@@ -189,7 +189,7 @@ policies_listed as (
     union all
 
     select
-        'random' as policy,
+        'random' as policy,  -- noqa: RF04
         arms_ordered.campaign_id,
         arms_ordered.user_id,
         arms_ordered.policy_variant_id,
@@ -202,7 +202,7 @@ policies_listed as (
     union all
 
     select
-        'best_arm_for_all' as policy,
+        'best_arm_for_all' as policy,  -- noqa: RF04
         arms_ordered.campaign_id,
         arms_ordered.user_id,
         arms_ordered.policy_variant_id,
@@ -247,7 +247,7 @@ users_ranked as (
             partition by policies_joined.campaign_id
             order by
                 policies_joined.predicted_lift desc,
-                policies_joined.user_hash
+                policies_joined.user_hash asc
         ) as policy_rank
 
     from policies_joined

@@ -55,7 +55,7 @@ cells as (
         reward_cost
 
     from {{ ref('int_campaign_uplift_cells_estimated') }}
-    where sample = 'all'
+    where sample_name = 'all'
 
 ),
 
@@ -93,7 +93,7 @@ users_eligible as (
     inner join users
         on
             matched_arms.target_state = 'any'
-            or users.lifecycle_state = matched_arms.target_state
+            or matched_arms.target_state = users.lifecycle_state
     where
         case
             {%- for channel in recall_channels(reachability=true) %}

@@ -3,7 +3,7 @@
     at assignment x value tier x response tier, as known at the end of the
     day before assignment): the arm's and the control's counts in the cell,
     the raw lift and the empirical-Bayes shrunk lift with its 95 % interval
-    (int_campaign_uplift_cells_estimated, sample 'all', which states the
+    (int_campaign_uplift_cells_estimated, sample_name 'all', which states the
     estimator).
 -#}
 
@@ -13,7 +13,7 @@ cells as (
 
     select *
     from {{ ref('int_campaign_uplift_cells_estimated') }}
-    where sample = 'all'
+    where sample_name = 'all'
 
 ),
 

@@ -99,7 +99,7 @@ users_accumulated as (
             partition by users_ranked.campaign_id, users_ranked.policy
             order by users_ranked.policy_rank
             rows between unbounded preceding and current row
-        ) as cost
+        ) as cost  -- noqa: RF04
 
     from users_ranked
 
@@ -227,7 +227,7 @@ final as (
             as {{ double }}
         ) as qini_coefficient,
         cast(budgets_read.budget as {{ double }}) as budget,
-        cast(points_read.cost as {{ double }}) as cost,
+        cast(points_read.cost as {{ double }}) as cost,  -- noqa: RF04
         cast(points_read.treated_count as {{ dbt.type_bigint() }})
             as treated_count,
         cast(points_read.treated_converted_count as {{ dbt.type_bigint() }})
