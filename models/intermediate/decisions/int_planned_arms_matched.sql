@@ -3,7 +3,8 @@
     that has a match: the arm of a completed campaign it learns its effects
     from (README "Uplift"), with what fct_next_best_arm needs to price it.
     The match: same channel and hook (a missing hook is 'none'), then
-    preferring the same conversion event, the same target state, the
+    preferring the same copy_id (the same message text; a campaign planned
+    again matches its own arms), the same conversion event, the same target state, the
     nearest offer_value (a missing offer is 0), the latest ends_at, the
     greatest campaign_id and the smallest variant_id. A planned arm without
     a candidate has no row (it is never chosen).
@@ -43,6 +44,7 @@ variants as (
         channel,
         coalesce(hook_type, 'none') as hook_type,
         coalesce(offer_value, 0) as offer_value,
+        copy_id,
         cost_per_send
 
     from {{ ref('int_campaign_variants_enriched') }}
@@ -94,6 +96,7 @@ planned_arms as (
         variants.channel,
         variants.hook_type,
         variants.offer_value,
+        variants.copy_id,
         variants.cost_per_send
 
     from campaigns
@@ -114,6 +117,7 @@ learned_arms as (
         variants.channel,
         variants.hook_type,
         variants.offer_value,
+        variants.copy_id,
         arms_learned.arm_lift,
         arms_learned.revenue_per_conversion,
         arms_learned.reward_cost_per_user
@@ -143,6 +147,11 @@ arms_matched as (
         row_number() over (
             partition by planned_arms.campaign_id, planned_arms.variant_id
             order by
+                case
+                    when learned_arms.copy_id = planned_arms.copy_id
+                        then 0
+                    else 1
+                end asc,
                 case
                     when learned_arms.conversion_event
                         = planned_arms.conversion_event

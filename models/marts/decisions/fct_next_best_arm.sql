@@ -17,7 +17,9 @@
     expected conversions, value and cost. Budget (var uplift_budget):
     users with an arm are ranked greedily by expected incremental value per
     unit of expected cost (an arm that costs nothing first, then the
-    greater ratio, then the greater value, then user_id); budget_rank is
+    greater ratio, then the greater value, then the recall priority order
+    of dim_user_segments, rulings R31: users of one cell tie on the
+    ratio); budget_rank is
     that rank (null without an arm) and is_selected_under_budget holds
     while the running sum of expected cost in rank order stays within the
     budget.
@@ -66,6 +68,7 @@ users as (
         lifecycle_state,
         value_tier,
         response_tier,
+        recall_priority_rank,
         {{ recall_reachability_columns() }}
 
     from {{ ref('dim_user_segments') }}
@@ -86,6 +89,7 @@ users_eligible as (
         matched_arms.reward_cost_per_user,
         matched_arms.cost_per_send,
         users.user_id,
+        users.recall_priority_rank,
         {{ dbt.concat(['users.lifecycle_state', "'|'", 'users.value_tier',
             "'|'", 'users.response_tier']) }} as cell_id
 
@@ -112,6 +116,7 @@ candidates as (
         users_eligible.campaign_id,
         users_eligible.user_id,
         users_eligible.variant_id,
+        users_eligible.recall_priority_rank,
         coalesce(cells.shrunk_lift, users_eligible.matched_arm_lift)
             as expected_incremental_conversions,
         coalesce(cells.shrunk_lift, users_eligible.matched_arm_lift)
@@ -154,7 +159,8 @@ users_listed as (
 
     select distinct
         candidates.campaign_id,
-        candidates.user_id
+        candidates.user_id,
+        candidates.recall_priority_rank
 
     from candidates
 
@@ -165,6 +171,7 @@ arms_chosen as (
     select
         users_listed.campaign_id,
         users_listed.user_id,
+        users_listed.recall_priority_rank,
         arms_ranked.variant_id,
         coalesce(arms_ranked.expected_incremental_conversions, 0)
             as expected_incremental_conversions,
@@ -194,7 +201,8 @@ budget_ranked as (
                 {{ recall_safe_divide('arms_chosen.expected_incremental_value',
                     'arms_chosen.expected_cost') }} desc,
                 arms_chosen.expected_incremental_value desc,
-                arms_chosen.user_id
+                arms_chosen.recall_priority_rank asc,
+                arms_chosen.user_id asc
         ) as budget_rank
 
     from arms_chosen
