@@ -7,7 +7,9 @@
     rpt_campaign_uplift_cells and rpt_uplift_evaluation learn from it.
     Planned: a campaign listed in the var uplift_planned_campaigns, or,
     when that list is empty, a campaign that is not completed (it starts
-    after as_of_date, or still runs, or its windows are still open);
+    after as_of_date, or still runs, or its windows are still open), or,
+    when every campaign is completed, the one that started last (ties: the
+    greatest campaign_id), as the template of its next run;
     fct_next_best_arm chooses an arm for its eligible users.
 -#}
 {%- set as_of_end_at = recall_local_day_start_at(
@@ -88,28 +90,48 @@ campaigns_staged as (
 
 ),
 
+campaigns_ordered as (
+
+    select
+        campaigns_staged.*,
+        sum(case when campaigns_staged.is_completed then 0 else 1 end)
+            over () as pending_count,
+        row_number() over (
+            order by
+                campaigns_staged.starts_at desc,
+                campaigns_staged.campaign_id desc
+        ) as recency_rank
+
+    from campaigns_staged
+
+),
+
 final as (
 
     select
-        campaigns_staged.campaign_id,
-        campaigns_staged.target_state,
-        campaigns_staged.conversion_event,
-        campaigns_staged.starts_at,
-        campaigns_staged.ends_at,
-        campaigns_staged.assigned_count,
-        campaigns_staged.is_completed,
+        campaigns_ordered.campaign_id,
+        campaigns_ordered.target_state,
+        campaigns_ordered.conversion_event,
+        campaigns_ordered.starts_at,
+        campaigns_ordered.ends_at,
+        campaigns_ordered.assigned_count,
+        campaigns_ordered.is_completed,
         {%- if planned | length > 0 %}
-        campaigns_staged.campaign_id in (
+        campaigns_ordered.campaign_id in (
             {%- for campaign_id in planned -%}
                 {{ recall_string_literal(campaign_id) }}
                 {%- if not loop.last %}, {% endif %}
             {%- endfor -%}
         ) as is_planned
         {%- else %}
-        not campaigns_staged.is_completed as is_planned
+        not campaigns_ordered.is_completed
+        or (
+            campaigns_ordered.pending_count = 0
+            and campaigns_ordered.recency_rank = 1
+        ) as is_planned
         {%- endif %}
 
-    from campaigns_staged
+    from campaigns_ordered
 
 )
 
