@@ -15,6 +15,18 @@
 {%- set as_of_end_at = recall_local_day_start_at(
     recall_add_days(recall_as_of_date_sql(), 1)) -%}
 {%- set planned = var('uplift_planned_campaigns') -%}
+{%- if planned | length > 0 -%}
+    {%- set literals = [] -%}
+    {%- for campaign_id in planned -%}
+        {%- do literals.append(recall_string_literal(campaign_id)) -%}
+    {%- endfor -%}
+    {%- set planned_rule = 'campaigns_ordered.campaign_id in ('
+        ~ literals | join(', ') ~ ')' -%}
+{%- else -%}
+    {%- set planned_rule = '(not campaigns_ordered.is_completed'
+        ~ ' or (campaigns_ordered.pending_count = 0'
+        ~ ' and campaigns_ordered.recency_rank = 1))' -%}
+{%- endif -%}
 
 with
 
@@ -116,20 +128,7 @@ final as (
         campaigns_ordered.ends_at,
         campaigns_ordered.assigned_count,
         campaigns_ordered.is_completed,
-        {%- if planned | length > 0 %}
-        campaigns_ordered.campaign_id in (
-            {%- for campaign_id in planned -%}
-                {{ recall_string_literal(campaign_id) }}
-                {%- if not loop.last %}, {% endif %}
-            {%- endfor -%}
-        ) as is_planned
-        {%- else %}
-        not campaigns_ordered.is_completed
-        or (
-            campaigns_ordered.pending_count = 0
-            and campaigns_ordered.recency_rank = 1
-        ) as is_planned
-        {%- endif %}
+        {{ planned_rule }} as is_planned
 
     from campaigns_ordered
 
