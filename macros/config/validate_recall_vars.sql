@@ -212,6 +212,7 @@
             var('feature_event')) }}
     {%- endif -%}
     {%- do recall_check_feature_event() -%}
+    {%- do recall_check_uplift_vars() -%}
     {#- The raw schema is an identifier in every raw table's name. -#}
     {%- if var('raw_schema') is not string or not modules.re.match(
             '^[A-Za-z_][A-Za-z0-9_]*$', var('raw_schema')) -%}

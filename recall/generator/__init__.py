@@ -5,7 +5,8 @@
         [--land-through YYYY-MM-DD] [--no-expected] [--quiet]
 
 Writes the eight raw tables of spec/raw-contract.md as Parquet (events Hive-partitioned by
-dt = UTC date of received_at; the files carry no dt column) and DIR/_truth.json.
+dt = UTC date of received_at; the files carry no dt column), DIR/_truth.json and
+DIR/_truth_uplift.parquet (top-level files: the warehouse reads table folders only).
 
 The world (world.py)
 --------------------
@@ -18,13 +19,26 @@ with a per-day hazard RETURN[channel] (the return day is active). The registrati
 always active. Active days become sessions (1 + Poisson(mu_u)) placed by a local diurnal
 rhythm wrapped into the UTC day; each session opens with app_open, then a mix of tracking
 plan events; on an active day a purchase (with its order) happens with probability pi_u.
-Campaigns (one every ~3 weeks) assign, at 00:00 UTC of their start day, every user whose
-lifecycle state (metrics.md §1, defaults, from the simulated activity) on the previous day
-equals the target state, to arms by allocation_share. Treatment users get one send; a
-delivered message makes the user respond with the arm's probability e_arm (click -> app_open
-with source/send_id, plus coupon purchase for purchase campaigns), which also re-engages the
-user. Users are independent, so the world is simulated in chunks of 50,000 users (fixed:
-a seed gives identical output) and --land-through only filters the same world.
+Campaigns (one every ~3 weeks; arm templates world.ARM_TEMPLATES) assign, at 00:00 UTC of
+their start day, every user whose lifecycle state (metrics.md §1, defaults, from the
+simulated activity) on the previous day equals the target state, to arms by
+allocation_share. Treatment users get one send; a delivered message makes the user respond
+with probability e_u = min(1, e_arm x rho_u) (click -> app_open with source/send_id, plus
+coupon purchase for purchase campaigns), which also re-engages the user. Effects are
+heterogeneous: rho_u is a latent per-user responsiveness (LogNormal, mean 1, own random
+stream; it also drives the user's responses to earlier campaigns, which the warehouse's
+response tier sees), and a delivered message can cost the user's natural conversion over the
+window (own random stream): with probability s_low when rho_u < 0.5 (put off: no natural
+activity in the window for app_open campaigns, no natural purchase for purchase campaigns),
+and with probability s_cannibal when a coupon arm of a purchase campaign reaches a
+high-value user (purchase propensity pi_u >= 0.10: the user waits for the coupon instead of
+buying anyway), independently: s_u = 1 - (1 - s_low 1[rho_u < 0.5])(1 - s_cannibal 1[coupon,
+purchase, pi_u >= 0.10]). Some cells' effects are thus negative. copy_id names the message
+text: the arms of a campaign with the same hook share one copy, except in the two planted
+copy tests (template 0: push coupon 100 with a second copy that responds x1.4; template 1:
+sms coupon 50 with a second copy of equal effect, x1.0). Users are independent, so the world
+is simulated in chunks of 50,000 users (fixed: a seed gives identical output) and
+--land-through only filters the same world.
 
 _truth.json
 -----------
@@ -33,9 +47,12 @@ params                 seed, users, days, start_date, defects (enabled classes),
 as_of_date             the day before the UTC date of the latest landed received_at (R1)
 raw_rows               rows written per table
 registered_users       distinct user_ids in users
+uplift_model           the effect model's parameters (formula, responsiveness distribution,
+                       thresholds, s_low, s_cannibal, purchase amount distributions)
 arms                   {campaign_id: {start_date, conversion_event, target_state,
                         attribution_window_days, window_end, variants: {variant_id: {
-                        channel, hook_type, offer_value, is_control, n_assigned,
+                        channel, hook_type, offer_value, copy_id,
+                        copy_effect_multiplier, is_control, n_assigned,
                         true_conversion_rate, true_natural_rate, response_prob_if_delivered,
                         [treatment only] true_absolute_lift, true_rate_minus_control_rate}}}}
 natural_return_daily_hazard, lapse_daily_hazard   {channel (null -> "unknown"): hazard}
@@ -60,21 +77,40 @@ expected               oracle figures (expected.py): clean_events, duplicate_row
 
 How the true rates are computed (analytically, not from the sample): for an assigned user u
 the generator knows the latent state at the end of the day before assignment and the
-parameters (lambda_u, rho_u, p_u, pi_u). The window (assigned_at, assigned_at + W days] is
-exactly the UTC days s .. s+W-1 (assignment at 00:00, events never at 00:00:00). A forward
-pass of the two-state chain over those days with "no conversion yet" probability mass
-gives the natural conversion probability n_u (app_open: any active day; purchase: an active
-day with a purchase, prob pi_u). A treated user is reached with probability
-r_u = 1[not suppressed by their attributes at assignment] x (1 - channel failure rate) x
-P(delivered | sent) and then responds (converts inside the window) with e_arm independently
-of the natural process, so P_T,u = 1 - (1 - n_u)(1 - r_u e_arm); control users: n_u.
-true_conversion_rate = mean of P over the arm's assigned users; true_natural_rate = mean of
-n_u over them; true_absolute_lift = mean over the arm's users of (P_T,u - n_u), i.e. the
-treatment's effect on that arm's own population (the randomised control estimates the same
-quantity); true_rate_minus_control_rate is the plain difference of the two arms' true rates
+parameters (lambda_u, rho_u, p_u, pi_u, responsiveness). The window (assigned_at, assigned_at
++ W days] is exactly the UTC days s .. s+W-1 (assignment at 00:00, events never at 00:00:00).
+A forward pass of the two-state chain over those days with "no conversion yet" probability
+mass gives the natural conversion probability n_u (app_open: any active day; purchase: an
+active day with a purchase, prob pi_u). A treated user is reached with probability r_u =
+1[not suppressed by their attributes at assignment] x (1 - channel failure rate) x
+P(delivered | sent); a reached user responds (converts inside the window) with e_u and loses
+the natural conversion with s_u, independently of each other and of the natural process, so
+
+    P_T,u = r_u (1 - (1 - e_u)(1 - (1 - s_u) n_u)) + (1 - r_u) n_u
+
+(= 1 - (1 - n_u)(1 - r_u e_u) when s_u = 0); control users: n_u. true_conversion_rate = mean
+of P over the arm's assigned users; true_natural_rate = mean of n_u over them;
+true_absolute_lift = mean over the arm's users of (P_T,u - n_u), i.e. the treatment's effect on
+that arm's own population (the randomised control estimates the same quantity; it can be
+negative); true_rate_minus_control_rate is the plain difference of the two arms' true rates
 (includes sampling differences between the arms' populations). Rates are for the full window
 even when it is still open at as_of_date (see window_end). Defects (quarantined, late or
 unlanded rows) make the warehouse's figure differ slightly from the truth.
+
+_truth_uplift.parquet: the same figures per user, counterfactual: one row per (campaign_id,
+user_id, variant_id) for every assigned user of every landed campaign (control users
+included) and every treatment arm variant_id of that campaign, whatever the arm the user was
+assigned (assigned_variant_id, 'control' included): p_natural = n_u, p_treated = P_T,u were
+the user in variant_id; value_per_conversion (purchase campaigns, else null) = expected gross
+amount of the converting purchase, (q G_induced + (P_T,u - q) G_natural) / P_T,u with q = r_u
+e_u the probability of converting through the message and G the mean purchase amounts
+(uplift_model; a message-induced coupon purchase is at least offer + 10); reward_cost =
+offer_value x q / P_T,u for coupon arms of purchase campaigns (every message-induced purchase
+redeems the coupon for its face value, natural ones never), else 0; so per assigned user the
+expected revenue is value_per_conversion x p_treated and the coupon cost reward_cost x
+p_treated (without a message: natural_purchase_mean_amount x p_natural). The arm truth above is
+the mean of these rows over the arm's assigned users (variant_id = assigned_variant_id for
+P_T). Not included: the extra control users of the off_target_assignments defect class.
 
 How natural_return_rates is computed (during the day loop, without drawing random numbers):
 the latent hazards above are not what the data can estimate (a user observed silent may still

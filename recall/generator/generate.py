@@ -38,6 +38,21 @@ from .world import (
     US,
     Ctx,
     simulate_chunk,
+    uplift_model,
+)
+
+UPLIFT_FILE = "_truth_uplift.parquet"
+UPLIFT_SCHEMA = pa.schema(
+    [
+        ("campaign_id", pa.string()),
+        ("user_id", pa.string()),
+        ("variant_id", pa.string()),
+        ("assigned_variant_id", pa.string()),
+        ("p_natural", pa.float64()),
+        ("p_treated", pa.float64()),
+        ("value_per_conversion", pa.float64()),
+        ("reward_cost", pa.float64()),
+    ]
 )
 
 EPOCH = dt.datetime(1970, 1, 1)
@@ -158,6 +173,7 @@ class _Run:
     arm_p_natural: np.ndarray  # ... sum of P(convert on their own)
     natural_returns: np.ndarray  # world.ChunkRecords.natural_returns summed over chunks
     delivery_defects: np.ndarray  # variant gidx x DELIVERY_CLASSES: landed affected users
+    uplift: list = field(default_factory=list)  # per-chunk tables of _truth_uplift.parquet
     max_received: int | None = None
     registered: int = 0
     wrote_events: bool = False
@@ -206,8 +222,9 @@ def _clear_output(out: str) -> None:
     os.makedirs(out, exist_ok=True)
     for t in TABLES:
         shutil.rmtree(os.path.join(out, t), ignore_errors=True)
-    if os.path.exists(os.path.join(out, "_truth.json")):
-        os.remove(os.path.join(out, "_truth.json"))
+    for name in ("_truth.json", UPLIFT_FILE):
+        if os.path.exists(os.path.join(out, name)):
+            os.remove(os.path.join(out, name))
 
 
 def generate(
@@ -245,6 +262,10 @@ def generate(
             os.path.join(out, "events", f"dt={start.isoformat()}", "part-empty.parquet"),
         )
     _write_campaigns(run)
+    writer.write(
+        pa.concat_tables(run.uplift) if run.uplift else UPLIFT_SCHEMA.empty_table(),
+        os.path.join(out, UPLIFT_FILE),
+    )
     as_of = (
         (_date(run.max_received) - dt.timedelta(days=1)).isoformat()
         if run.max_received is not None
@@ -265,6 +286,7 @@ def generate(
         raw_rows=run.raw_rows,
         registered_users=run.registered,
         arms=arms,
+        uplift_model=uplift_model(),
         natural_return_daily_hazard={
             k: float(v) for k, v in zip(CHANNEL_KEYS, RETURN, strict=True)
         },
@@ -309,7 +331,37 @@ def _generate_chunk(run: _Run, c: int) -> None:
             np.add.at(run.arm_users, gvar, 1)
             np.add.at(run.arm_p_treated, gvar, p_treated)
             np.add.at(run.arm_p_natural, gvar, p_natural)
+    run.uplift.extend(_uplift_rows(run, world))
     _write_chunk(run, c, landed)
+
+
+def _uplift_rows(run: _Run, world: dict) -> list[pa.Table]:
+    """The chunk's rows of _truth_uplift.parquet: every assigned user of a landed campaign
+    x every treatment arm of that campaign (see the package docstring)."""
+    ctx = run.ctx
+    campaign_ids = [cp["campaign_id"] for cp in ctx.camps]
+    variant_ids = [v["variant_id"] for cp in ctx.camps for v in cp["variants"]]
+    tables = []
+    for r in world["uplift"]:
+        if not run.camp_landed[r["k"]]:
+            continue
+        value = r["value"]
+        tables.append(
+            pa.table(
+                [
+                    writer.lookup(campaign_ids, r["camp"]),
+                    writer.user_ids(world["users"]["uid"][r["u"]]),
+                    writer.lookup(variant_ids, r["var"]),
+                    writer.lookup(variant_ids, r["assigned"]),
+                    pa.array(r["p_natural"], pa.float64()),
+                    pa.array(r["p_treated"], pa.float64()),
+                    pa.array(value, pa.float64(), mask=np.isnan(value)),
+                    pa.array(r["reward"], pa.float64()),
+                ],
+                schema=UPLIFT_SCHEMA,
+            )
+        )
+    return tables
 
 
 def _land(tables: dict, land_end: int) -> dict:
@@ -462,6 +514,8 @@ def _arm_truth(run: _Run) -> tuple[dict, dict]:
                 channel=v["channel"],
                 hook_type=v["hook_type"],
                 offer_value=v["offer_value"],
+                copy_id=v["copy_id"],
+                copy_effect_multiplier=v.get("copy_effect_multiplier"),
                 is_control=v["is_control"],
                 n_assigned=nn,
                 true_conversion_rate=(p_treated[g] / nn) if nn else None,

@@ -547,7 +547,6 @@ def test_truth_arms(gen_root):
             if v["n_assigned"]:
                 assert 0 <= v["true_conversion_rate"] <= 1
             if not v["is_control"] and v["n_assigned"]:
-                assert v["true_absolute_lift"] >= 0
                 assert (
                     abs(
                         v["true_conversion_rate"] - v["true_natural_rate"] - v["true_absolute_lift"]
@@ -936,3 +935,202 @@ def test_all_defects_run(gen_root):
     )
     out2, truth2 = crun(gen_root, "c_all_again", defects="all", defect_rate=0.05)
     assert _equal_tables(out, out2) and truth == truth2
+
+
+# ------------------------------------------------------------------ copy tests
+def _copy_pairs(arms: dict) -> list[tuple[dict, dict]]:
+    """Pairs of treatment arms of a campaign that differ in copy only."""
+    attrs = ("channel", "hook_type", "offer_value")
+    treat = [v for v in arms.values() if not v["is_control"]]
+    return [
+        (x, y)
+        for i, x in enumerate(treat)
+        for y in treat[i + 1 :]
+        if all(x[a] == y[a] for a in attrs) and x["copy_id"] != y["copy_id"]
+    ]
+
+
+def test_copy_ids_and_planted_copy_tests(gen_root):
+    # 50 days: cmp_001 (template 0, better copy) and cmp_002 (template 1, null copy test)
+    out, truth = run(gen_root, "default", defects="default", expected=True)
+    con = con_for(out)
+    rows = con.execute(
+        "SELECT campaign_id, variant_id, hook_type, copy_id FROM campaign_variants "
+        "WHERE NOT is_control"
+    ).fetchall()
+    # copy_id names the message text: the arms of a campaign with the same hook share it,
+    # except the second copy of a copy test
+    by_hook = {}
+    for cid, _, hook, copy in rows:
+        by_hook.setdefault((cid, hook), set()).add(copy)
+    assert sorted(len(c) for c in by_hook.values()) == [1, 2, 2]
+    pairs = {cid: _copy_pairs(c["variants"]) for cid, c in truth["arms"].items()}
+    assert [len(p) for p in pairs.values()] == [1, 1]
+    (better, base), (null_a, null_b) = pairs["cmp_001"][0][::-1], pairs["cmp_002"][0]
+    assert (better["copy_effect_multiplier"], base["copy_effect_multiplier"]) == (1.4, 1.0)
+    assert better["response_prob_if_delivered"] == pytest.approx(
+        1.4 * base["response_prob_if_delivered"], rel=1e-12
+    )
+    assert null_a["response_prob_if_delivered"] == null_b["response_prob_if_delivered"]
+    assert null_a["copy_effect_multiplier"] == null_b["copy_effect_multiplier"] == 1.0
+    # apart from the second copy of each copy test, the arms of a hook share one copy
+    for cid, c in truth["arms"].items():
+        seconds = [v for v in c["variants"].values() if (v["copy_id"] or "").endswith("-b")]
+        assert seconds == [y for _, y in pairs[cid]]
+
+
+def test_copy_tests_complete_in_the_demo():
+    from recall.generator.world import make_campaigns
+
+    def copy_tests(days):
+        """(kind, window end day) of each copy test of the campaigns of a `days` world."""
+        out = []
+        for cp in make_campaigns(days):
+            arms = {}
+            for v in cp["variants"][1:]:
+                arms.setdefault((v["channel"], v["hook_type"], v["offer_value"]), []).append(v)
+            for same in arms.values():
+                if len(same) == 2:
+                    assert same[0]["copy_id"] != same[1]["copy_id"]
+                    m = {v["copy_effect_multiplier"] for v in same}
+                    out.append(("null" if m == {1.0} else "better", cp["start_day"] + cp["window"]))
+        return out
+
+    # the 5000 x 90 demo: both copy tests land and their windows close inside the period
+    assert sorted(kind for kind, end in copy_tests(90) if end <= 90) == ["better", "better", "null"]
+    # a 40-day world: the better copy test completes (day 27), the null one lands open
+    assert copy_tests(40) == [("better", 27), ("null", 42)]
+
+
+# ------------------------------------------------------------------ per-user uplift truth
+UPLIFT_COLUMNS = [
+    "campaign_id",
+    "user_id",
+    "variant_id",
+    "assigned_variant_id",
+    "p_natural",
+    "p_treated",
+    "value_per_conversion",
+    "reward_cost",
+]
+
+
+def test_uplift_truth_per_user(gen_root):
+    out, truth = run(gen_root, "default", defects="default", expected=True)
+    con = con_for(out)
+    con.execute(f"CREATE VIEW up AS SELECT * FROM read_parquet('{out}/_truth_uplift.parquet')")
+    assert [c[0] for c in con.execute("DESCRIBE up").fetchall()] == UPLIFT_COLUMNS
+    # one row per assigned user (control included) x treatment arm of the campaign
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM (
+            SELECT a.campaign_id, a.user_id, v.variant_id, a.variant_id
+            FROM campaign_assignments a JOIN campaign_variants v USING (campaign_id)
+            WHERE NOT v.is_control
+            EXCEPT ALL
+            SELECT campaign_id, user_id, variant_id, assigned_variant_id FROM up)""",
+        )
+        == 0
+    )
+    n_arms = {
+        cid: sum(not v["is_control"] for v in c["variants"].values())
+        for cid, c in truth["arms"].items()
+    }
+    n_users = {
+        cid: sum(v["n_assigned"] for v in c["variants"].values())
+        for cid, c in truth["arms"].items()
+    }
+    assert q1(con, "SELECT count(*) FROM up") == sum(n_users[c] * n_arms[c] for c in n_arms)
+    # the arm truth is the mean of the per-user figures over the arm's assigned users
+    for cid, c in truth["arms"].items():
+        for vid, v in c["variants"].items():
+            natural, treated, n = con.execute(
+                f"""SELECT avg(p_natural), avg(CASE WHEN variant_id = assigned_variant_id
+                    THEN p_treated END), count(DISTINCT user_id)
+                FROM up WHERE campaign_id = '{cid}' AND assigned_variant_id = '{vid}'"""
+            ).fetchone()
+            assert n == v["n_assigned"]
+            assert natural == pytest.approx(v["true_natural_rate"], rel=1e-9)
+            if v["is_control"]:
+                assert v["true_conversion_rate"] == pytest.approx(natural, rel=1e-9)
+            else:
+                assert v["true_conversion_rate"] == pytest.approx(treated, rel=1e-9)
+                assert v["true_absolute_lift"] == pytest.approx(treated - natural, rel=1e-9)
+    # probabilities; value only for purchase campaigns; a coupon cost only for coupon arms
+    # of purchase campaigns, at most the offer value
+    rows = con.execute(
+        """SELECT c.conversion_event, v.hook_type, v.offer_value,
+            min(least(p_natural, p_treated)), max(greatest(p_natural, p_treated)),
+            count(value_per_conversion), count(*), min(reward_cost), max(reward_cost),
+            count(*) FILTER (WHERE p_treated < p_natural)
+        FROM up JOIN campaign_variants v USING (campaign_id, variant_id)
+        JOIN campaigns c USING (campaign_id) GROUP BY ALL"""
+    ).fetchall()
+    negative = 0
+    for event, hook, offer, lo, hi, n_value, n, cost_lo, cost_hi, n_negative in rows:
+        assert 0 <= lo and hi <= 1
+        assert n_value == (n if event == "purchase" else 0)
+        if event == "purchase" and hook == "coupon":
+            assert 0 < cost_hi <= float(offer)
+        else:
+            assert cost_lo == cost_hi == 0
+        negative += n_negative
+    # heterogeneous effects: some users would convert less if messaged
+    assert negative > 0
+    m = truth["uplift_model"]
+    assert 0 < m["suppress_low_responsiveness"] < 1 and 0 < m["cannibalise_high_value_coupon"] < 1
+
+
+def test_uplift_truth_by_cell():
+    # closed form (world._arm_probabilities) on hand-made users: a high-value user sent a
+    # coupon in a purchase campaign loses more natural purchases than the message adds
+    import numpy as np
+
+    from recall.generator import world
+
+    users = type("U", (), {})()
+    users.rho = np.array([1.0, 1.0, 0.3])
+    users.p_buy = np.array([0.02, 0.30, 0.02])
+    users.has_phone = np.ones(3, bool)
+    users.has_email = np.ones(3, bool)
+    cp = dict(conversion_event="purchase")
+    arm = dict(channel="push", hook_type="coupon", offer_value=100, effect=0.05)
+    attrs = (np.ones(3, bool), np.zeros(3, bool), np.zeros(3, bool))
+    n = np.array([0.10, 0.50, 0.10])
+    got = world._arm_probabilities(cp, arm, np.arange(3), attrs, n, users)
+    r = 0.9 * 0.92  # push: 10% invalid tokens, 92% delivered
+    # user 0: e = 0.05, s = 0
+    assert got["p_treated"][0] == pytest.approx(r * (1 - 0.95 * 0.9) + (1 - r) * 0.1)
+    # user 1: e = 0.05, s = 0.6 (cannibalised): P = r (1 - 0.95 (1 - 0.4 x 0.5)) + (1 - r) 0.5
+    assert got["p_treated"][1] == pytest.approx(r * (1 - 0.95 * 0.8) + (1 - r) * 0.5)
+    assert got["p_treated"][1] < n[1]
+    # user 2: e = 0.015, s = 0.4 (low responsiveness)
+    assert got["p_treated"][2] == pytest.approx(r * (1 - 0.985 * (1 - 0.6 * 0.1)) + (1 - r) * 0.1)
+    # coupon cost per conversion: offer x share of conversions through the message
+    assert got["reward"][0] == pytest.approx(100 * r * 0.05 / got["p_treated"][0])
+
+
+def test_truth_files_are_not_raw_data(gen_root):
+    # the staging sources, load_raw (postgres/spark) and the landing gate read table folders
+    # only: the top-level truth files of a landing folder are never read as raw data
+    import glob as globlib
+    from pathlib import Path
+
+    import yaml
+
+    from recall.load_raw import table_files
+
+    out, _ = run(gen_root, "default", defects="default", expected=True)
+    truth_files = {os.path.join(out, "_truth_uplift.parquet"), os.path.join(out, "_truth.json")}
+    assert all(os.path.exists(f) for f in truth_files)
+    root = Path(__file__).resolve().parents[2]
+    globs = []
+    for path in (root / "models" / "staging").glob("*/_*__sources.yml"):
+        for source in yaml.safe_load(path.read_text())["sources"]:
+            globs += [t["config"]["meta"]["raw_glob"] for t in source["tables"]]
+    assert len(globs) == len(TABLES)
+    globs += [os.path.relpath(table_files(Path(out), t), out) for t in TABLES]
+    read = {f for g in globs for f in globlib.glob(os.path.join(out, g))}
+    assert read and not read & truth_files
+    assert all(os.path.relpath(f, out).split(os.sep)[0] in TABLES for f in read)

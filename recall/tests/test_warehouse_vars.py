@@ -80,6 +80,7 @@ BAD_VARS = {
     "unknown_zone": "{reporting_timezone: Mars/Base}",
     "no_such_day": "{as_of_date: '2026-02-30'}",
     "earliest_after_as_of": "{as_of_date: '2024-03-31', earliest_plausible_date: '2024-04-01'}",
+    "uplift_share_above_one": "{uplift_targeted_shares: [0.5, 1.5]}",
 }
 
 RUNS = {
@@ -171,12 +172,18 @@ def test_feature_event_outside_the_tracking_plan_stops_the_run(runs):
             "Invalid value for var 'earliest_plausible_date': expected a date "
             'before as_of_date (2024-03-31), received "2024-04-01".',
         ),
+        (
+            "uplift_share_above_one",
+            "Invalid value for var 'uplift_targeted_shares': expected a non-empty "
+            "list of shares in (0, 1], received [0.5, 1.5].",
+        ),
     ],
     ids=[
         "unknown_zone",
         "zone_examples",
         "no_such_day",
         "earliest_after_as_of",
+        "uplift_share_above_one",
     ],
 )
 def test_bad_value_stops_the_run_at_start_naming_the_var(runs, name, message):
