@@ -18,13 +18,17 @@ with a per-day hazard RETURN[channel] (the return day is active). The registrati
 always active. Active days become sessions (1 + Poisson(mu_u)) placed by a local diurnal
 rhythm wrapped into the UTC day; each session opens with app_open, then a mix of tracking
 plan events; on an active day a purchase (with its order) happens with probability pi_u.
-Campaigns (one every ~3 weeks) assign, at 00:00 UTC of their start day, every user whose
-lifecycle state (metrics.md §1, defaults, from the simulated activity) on the previous day
-equals the target state, to arms by allocation_share. Treatment users get one send; a
-delivered message makes the user respond with the arm's probability e_arm (click -> app_open
-with source/send_id, plus coupon purchase for purchase campaigns), which also re-engages the
-user. Users are independent, so the world is simulated in chunks of 50,000 users (fixed:
-a seed gives identical output) and --land-through only filters the same world.
+Campaigns (one every ~3 weeks; arm templates world.ARM_TEMPLATES) assign, at 00:00 UTC of
+their start day, every user whose lifecycle state (metrics.md §1, defaults, from the
+simulated activity) on the previous day equals the target state, to arms by
+allocation_share. Treatment users get one send; a delivered message makes the user respond
+with the arm's probability e_arm (click -> app_open with source/send_id, plus coupon
+purchase for purchase campaigns), which also re-engages the user. copy_id names the message
+text: the arms of a campaign with the same hook share one copy, except in the two planted
+copy tests (template 0: push coupon 100 with a second copy that responds x1.4; template 1:
+sms coupon 50 with a second copy of equal effect, x1.0). Users are independent, so the world
+is simulated in chunks of 50,000 users (fixed: a seed gives identical output) and --land-
+through only filters the same world.
 
 _truth.json
 -----------
@@ -35,7 +39,8 @@ raw_rows               rows written per table
 registered_users       distinct user_ids in users
 arms                   {campaign_id: {start_date, conversion_event, target_state,
                         attribution_window_days, window_end, variants: {variant_id: {
-                        channel, hook_type, offer_value, is_control, n_assigned,
+                        channel, hook_type, offer_value, copy_id,
+                        copy_effect_multiplier, is_control, n_assigned,
                         true_conversion_rate, true_natural_rate, response_prob_if_delivered,
                         [treatment only] true_absolute_lift, true_rate_minus_control_rate}}}}
 natural_return_daily_hazard, lapse_daily_hazard   {channel (null -> "unknown"): hazard}

@@ -462,6 +462,8 @@ def _arm_truth(run: _Run) -> tuple[dict, dict]:
                 channel=v["channel"],
                 hook_type=v["hook_type"],
                 offer_value=v["offer_value"],
+                copy_id=v["copy_id"],
+                copy_effect_multiplier=v.get("copy_effect_multiplier"),
                 is_control=v["is_control"],
                 n_assigned=nn,
                 true_conversion_rate=(p_treated[g] / nn) if nn else None,

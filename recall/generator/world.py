@@ -198,22 +198,35 @@ CALLBACK_TYPES = ["delivered", "opened", "clicked", "bounced", "unsubscribed"]
 DELIVER_P = {"push": 0.92, "sms": 0.97, "email": 0.96}  # email: rest bounces
 BASE_EFFECT = {"push": 0.09, "sms": 0.08, "email": 0.004}
 ARM_TEMPLATES = [
-    # (allocation shares or None, [(channel, hook, offer, cost_per_send)])
-    ([0.2, 0.4, 0.4], [("push", "coupon", 80, None), ("push", "coupon", 100, None)]),
+    # (allocation shares or None, [(channel, hook, offer, cost_per_send, copy, copy
+    # effect multiplier)]). copy_id names the message text: arms of a campaign with the same
+    # hook and copy letter share it (whatever their channel), so two arms differ in copy
+    # only where a template plants a copy test. Template 0 plants a copy test with a truly
+    # better copy (push coupon 100: copy b responds x1.4), template 1 one with two copies of
+    # equal effect (sms coupon 50: copies a and b, x1.0).
+    (
+        [0.2, 0.2, 0.3, 0.3],
+        [
+            ("push", "coupon", 80, None, "a", 1.0),
+            ("push", "coupon", 100, None, "a", 1.0),
+            ("push", "coupon", 100, None, "b", 1.4),
+        ],
+    ),
     (
         None,
         [
-            ("push", "content", None, None),
-            ("sms", "coupon", 50, 0.04),
-            ("email", "coupon", 50, None),
+            ("push", "content", None, None, "a", 1.0),
+            ("sms", "coupon", 50, 0.04, "a", 1.0),
+            ("email", "coupon", 50, None, "a", 1.0),
+            ("sms", "coupon", 50, 0.04, "b", 1.0),
         ],
     ),
     (
         [0.1, 0.3, 0.3, 0.3],
         [
-            ("sms", "coupon", 80, 0.04),
-            ("sms", "coupon", 100, 0.04),
-            ("email", "coupon", 100, 0.0008),
+            ("sms", "coupon", 80, 0.04, "a", 1.0),
+            ("sms", "coupon", 100, 0.04, "a", 1.0),
+            ("email", "coupon", 100, 0.0008, "a", 1.0),
         ],
     ),
 ]
@@ -268,7 +281,7 @@ def make_campaigns(days: int) -> list[dict]:
             )
         ]
         vglobal += 1
-        for j, (ch, hook, offer, cost) in enumerate(arms):
+        for j, (ch, hook, offer, cost, copy, copy_mult) in enumerate(arms):
             vid = "abcdefg"[j]
             variants.append(
                 dict(
@@ -278,10 +291,11 @@ def make_campaigns(days: int) -> list[dict]:
                     hook_type=hook,
                     offer_value=offer,
                     coupon_id=(f"CPN-{cid}-{vid}" if hook == "coupon" else None),
-                    copy_id=f"copy-{k + 1:03d}-{vid}",
+                    copy_id=f"copy-{k + 1:03d}-{hook}-{copy}",
+                    copy_effect_multiplier=copy_mult,
                     cost_per_send=cost,
                     allocation_share=shares[j + 1] if shares else None,
-                    effect=arm_effect(ch, hook, offer, conv, target),
+                    effect=arm_effect(ch, hook, offer, conv, target) * copy_mult,
                     gidx=vglobal,
                 )
             )

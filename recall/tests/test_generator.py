@@ -936,3 +936,68 @@ def test_all_defects_run(gen_root):
     )
     out2, truth2 = crun(gen_root, "c_all_again", defects="all", defect_rate=0.05)
     assert _equal_tables(out, out2) and truth == truth2
+
+
+# ------------------------------------------------------------------ copy tests
+def _copy_pairs(arms: dict) -> list[tuple[dict, dict]]:
+    """Pairs of treatment arms of a campaign that differ in copy only."""
+    attrs = ("channel", "hook_type", "offer_value")
+    treat = [v for v in arms.values() if not v["is_control"]]
+    return [
+        (x, y)
+        for i, x in enumerate(treat)
+        for y in treat[i + 1 :]
+        if all(x[a] == y[a] for a in attrs) and x["copy_id"] != y["copy_id"]
+    ]
+
+
+def test_copy_ids_and_planted_copy_tests(gen_root):
+    # 50 days: cmp_001 (template 0, better copy) and cmp_002 (template 1, null copy test)
+    out, truth = run(gen_root, "default", defects="default", expected=True)
+    con = con_for(out)
+    rows = con.execute(
+        "SELECT campaign_id, variant_id, hook_type, copy_id FROM campaign_variants "
+        "WHERE NOT is_control"
+    ).fetchall()
+    # copy_id names the message text: the arms of a campaign with the same hook share it,
+    # except the second copy of a copy test
+    by_hook = {}
+    for cid, _, hook, copy in rows:
+        by_hook.setdefault((cid, hook), set()).add(copy)
+    assert sorted(len(c) for c in by_hook.values()) == [1, 2, 2]
+    pairs = {cid: _copy_pairs(c["variants"]) for cid, c in truth["arms"].items()}
+    assert [len(p) for p in pairs.values()] == [1, 1]
+    (better, base), (null_a, null_b) = pairs["cmp_001"][0][::-1], pairs["cmp_002"][0]
+    assert (better["copy_effect_multiplier"], base["copy_effect_multiplier"]) == (1.4, 1.0)
+    assert better["response_prob_if_delivered"] == pytest.approx(
+        1.4 * base["response_prob_if_delivered"], rel=1e-12
+    )
+    assert null_a["response_prob_if_delivered"] == null_b["response_prob_if_delivered"]
+    assert null_a["copy_effect_multiplier"] == null_b["copy_effect_multiplier"] == 1.0
+    # apart from the second copy of each copy test, the arms of a hook share one copy
+    for cid, c in truth["arms"].items():
+        seconds = [v for v in c["variants"].values() if (v["copy_id"] or "").endswith("-b")]
+        assert seconds == [y for _, y in pairs[cid]]
+
+
+def test_copy_tests_complete_in_the_demo():
+    from recall.generator.world import make_campaigns
+
+    def copy_tests(days):
+        """(kind, window end day) of each copy test of the campaigns of a `days` world."""
+        out = []
+        for cp in make_campaigns(days):
+            arms = {}
+            for v in cp["variants"][1:]:
+                arms.setdefault((v["channel"], v["hook_type"], v["offer_value"]), []).append(v)
+            for same in arms.values():
+                if len(same) == 2:
+                    assert same[0]["copy_id"] != same[1]["copy_id"]
+                    m = {v["copy_effect_multiplier"] for v in same}
+                    out.append(("null" if m == {1.0} else "better", cp["start_day"] + cp["window"]))
+        return out
+
+    # the 5000 x 90 demo: both copy tests land and their windows close inside the period
+    assert sorted(kind for kind, end in copy_tests(90) if end <= 90) == ["better", "better", "null"]
+    # a 40-day world: the better copy test completes (day 27), the null one lands open
+    assert copy_tests(40) == [("better", 27), ("null", 42)]
