@@ -37,7 +37,32 @@ from .world import (
     RETURN,
     US,
     Ctx,
+    churn_hazard_model,
     simulate_chunk,
+    uplift_model,
+)
+
+CHURN_FILE = "_truth_churn.parquet"
+CHURN_SCHEMA = pa.schema(
+    [
+        ("user_id", pa.string()),
+        ("score_date", pa.date32()),
+        ("p_churn_within_horizon", pa.float64()),
+    ]
+)
+
+UPLIFT_FILE = "_truth_uplift.parquet"
+UPLIFT_SCHEMA = pa.schema(
+    [
+        ("campaign_id", pa.string()),
+        ("user_id", pa.string()),
+        ("variant_id", pa.string()),
+        ("assigned_variant_id", pa.string()),
+        ("p_natural", pa.float64()),
+        ("p_treated", pa.float64()),
+        ("value_per_conversion", pa.float64()),
+        ("reward_cost", pa.float64()),
+    ]
 )
 
 EPOCH = dt.datetime(1970, 1, 1)
@@ -158,6 +183,8 @@ class _Run:
     arm_p_natural: np.ndarray  # ... sum of P(convert on their own)
     natural_returns: np.ndarray  # world.ChunkRecords.natural_returns summed over chunks
     delivery_defects: np.ndarray  # variant gidx x DELIVERY_CLASSES: landed affected users
+    uplift: list = field(default_factory=list)  # per-chunk tables of _truth_uplift.parquet
+    churn: list = field(default_factory=list)  # per-chunk tables of _truth_churn.parquet
     max_received: int | None = None
     registered: int = 0
     wrote_events: bool = False
@@ -206,8 +233,9 @@ def _clear_output(out: str) -> None:
     os.makedirs(out, exist_ok=True)
     for t in TABLES:
         shutil.rmtree(os.path.join(out, t), ignore_errors=True)
-    if os.path.exists(os.path.join(out, "_truth.json")):
-        os.remove(os.path.join(out, "_truth.json"))
+    for name in ("_truth.json", UPLIFT_FILE, CHURN_FILE):
+        if os.path.exists(os.path.join(out, name)):
+            os.remove(os.path.join(out, name))
 
 
 def generate(
@@ -245,6 +273,15 @@ def generate(
             os.path.join(out, "events", f"dt={start.isoformat()}", "part-empty.parquet"),
         )
     _write_campaigns(run)
+    writer.write(
+        pa.concat_tables(run.uplift) if run.uplift else UPLIFT_SCHEMA.empty_table(),
+        os.path.join(out, UPLIFT_FILE),
+    )
+    if ctx.churn_truth:
+        writer.write(
+            pa.concat_tables(run.churn) if run.churn else CHURN_SCHEMA.empty_table(),
+            os.path.join(out, CHURN_FILE),
+        )
     as_of = (
         (_date(run.max_received) - dt.timedelta(days=1)).isoformat()
         if run.max_received is not None
@@ -265,6 +302,10 @@ def generate(
         raw_rows=run.raw_rows,
         registered_users=run.registered,
         arms=arms,
+        uplift_model=uplift_model(),
+        churn_hazard_model=dict(
+            churn_hazard_model(), truth_file=(CHURN_FILE if ctx.churn_truth else None)
+        ),
         natural_return_daily_hazard={
             k: float(v) for k, v in zip(CHANNEL_KEYS, RETURN, strict=True)
         },
@@ -309,7 +350,50 @@ def _generate_chunk(run: _Run, c: int) -> None:
             np.add.at(run.arm_users, gvar, 1)
             np.add.at(run.arm_p_treated, gvar, p_treated)
             np.add.at(run.arm_p_natural, gvar, p_natural)
+    run.uplift.extend(_uplift_rows(run, world))
+    if world["churn"]:
+        days = np.concatenate([np.full(q.size, d, np.int32) for d, q, _ in world["churn"]])
+        who = np.concatenate([q for _, q, _ in world["churn"]])
+        run.churn.append(
+            pa.table(
+                [
+                    writer.user_ids(world["users"]["uid"][who]),
+                    pa.array(days + (run.start - dt.date(1970, 1, 1)).days, pa.date32()),
+                    pa.array(np.concatenate([p for _, _, p in world["churn"]]), pa.float64()),
+                ],
+                schema=CHURN_SCHEMA,
+            )
+        )
     _write_chunk(run, c, landed)
+
+
+def _uplift_rows(run: _Run, world: dict) -> list[pa.Table]:
+    """The chunk's rows of _truth_uplift.parquet: every assigned user of a landed campaign
+    x every treatment arm of that campaign (see the package docstring)."""
+    ctx = run.ctx
+    campaign_ids = [cp["campaign_id"] for cp in ctx.camps]
+    variant_ids = [v["variant_id"] for cp in ctx.camps for v in cp["variants"]]
+    tables = []
+    for r in world["uplift"]:
+        if not run.camp_landed[r["k"]]:
+            continue
+        value = r["value"]
+        tables.append(
+            pa.table(
+                [
+                    writer.lookup(campaign_ids, r["camp"]),
+                    writer.user_ids(world["users"]["uid"][r["u"]]),
+                    writer.lookup(variant_ids, r["var"]),
+                    writer.lookup(variant_ids, r["assigned"]),
+                    pa.array(r["p_natural"], pa.float64()),
+                    pa.array(r["p_treated"], pa.float64()),
+                    pa.array(value, pa.float64(), mask=np.isnan(value)),
+                    pa.array(r["reward"], pa.float64()),
+                ],
+                schema=UPLIFT_SCHEMA,
+            )
+        )
+    return tables
 
 
 def _land(tables: dict, land_end: int) -> dict:

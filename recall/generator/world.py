@@ -26,6 +26,17 @@ LAPSE = np.array([0.025, 0.040, 0.060, 0.035, 0.020, 0.050, 0.040])
 RETURN = np.array([0.012, 0.006, 0.004, 0.008, 0.015, 0.005, 0.006])
 NEW_USER_LAPSE_MULT = 2.5  # lapse hazard multiplier during the first 7 days after registration
 NEW_USER_DAYS = 7
+# the lapse hazard also depends on what the warehouse sees of a user (issue 23 §4): users
+# active more often lapse less, x clip((LAPSE_ACTIVITY_REF / p_u) ^ LAPSE_ACTIVITY_POWER,
+# LAPSE_ACTIVITY_CLIP), and high-value users (purchase propensity >= HIGH_VALUE_P_BUY) lapse
+# less, x LAPSE_HIGH_VALUE_MULT
+LAPSE_ACTIVITY_REF = 0.3
+LAPSE_ACTIVITY_POWER = 0.7
+LAPSE_ACTIVITY_CLIP = (0.5, 2.5)
+LAPSE_HIGH_VALUE_MULT = 0.6
+# _truth_churn.parquet (churn-risk truth): horizon, and only for worlds up to this many users
+CHURN_HORIZON_DAYS = 14
+CHURN_TRUTH_MAX_USERS = 50_000
 # observed recall lifecycle (metrics.md §1, default thresholds): new while days since
 # registration < NEW_USER_DAYS, then by days inactive: silent from 7, churned from 30
 SILENT_AFTER_DAYS = 7
@@ -232,6 +243,82 @@ ARM_TEMPLATES = [
 ]
 
 
+# Heterogeneous effects (issue 23 §4). Each user has a latent responsiveness rho_u ~
+# LogNormal(-s^2/2, s) (mean 1, its own random stream) that multiplies every arm's response
+# probability (so it also drives the user's past responses the warehouse sees). A reached
+# (delivered) message can also cost the user's natural conversion in the window: with
+# probability SUPPRESS_LOW_RESPONSIVENESS when rho_u < LOW_RESPONSIVENESS (the message puts
+# the user off: no natural activity in the window, or no natural purchase for purchase
+# campaigns), and with probability CANNIBALISE_HIGH_VALUE when the arm offers a coupon in a
+# purchase campaign and the user's purchase propensity p_buy >= HIGH_VALUE_P_BUY (the user
+# waits for the coupon instead of buying anyway), independently.
+RESPONSIVENESS_SIGMA = 0.8
+LOW_RESPONSIVENESS = 0.5
+SUPPRESS_LOW_RESPONSIVENESS = 0.4
+HIGH_VALUE_P_BUY = 0.10
+CANNIBALISE_HIGH_VALUE = 0.6
+# purchase amounts (CNY): natural purchases max(5, LogNormal(ln 150, 0.6)); message-induced
+# purchases max(5, LogNormal(ln 180, 0.5)), at least offer + 10 with a coupon (the discount
+# is the offer value)
+NATURAL_AMOUNT = (150.0, 0.6)
+INDUCED_AMOUNT = (180.0, 0.5)
+AMOUNT_FLOOR = 5.0
+COUPON_MARGIN = 10.0
+
+
+def mean_amount(median: float, sigma: float, floor: float) -> float:
+    """E[max(floor, X)] for X ~ LogNormal(ln median, sigma) (amounts before cent rounding)."""
+    from math import erf, exp, log, sqrt
+
+    def phi(x: float) -> float:
+        return 0.5 * (1.0 + erf(x / sqrt(2.0)))
+
+    d = (log(floor) - log(median)) / sigma
+    return floor * phi(d) + median * exp(sigma**2 / 2) * phi(sigma - d)
+
+
+def message_suppression(
+    variant: dict, conversion_event: str, rho: np.ndarray, p_buy: np.ndarray
+) -> np.ndarray:
+    """P(a reached message costs the user's natural conversion in the window), per user."""
+    low = np.where(rho < LOW_RESPONSIVENESS, SUPPRESS_LOW_RESPONSIVENESS, 0.0)
+    cannibal = (
+        CANNIBALISE_HIGH_VALUE
+        if variant["hook_type"] == "coupon" and conversion_event == "purchase"
+        else 0.0
+    )
+    high = np.where(p_buy >= HIGH_VALUE_P_BUY, cannibal, 0.0)
+    return 1.0 - (1.0 - low) * (1.0 - high)
+
+
+def uplift_model() -> dict:
+    """The effect model's parameters, for _truth.json (key uplift_model)."""
+    return dict(
+        formula=(
+            "P_T = r (1 - (1 - e)(1 - (1 - s) n)) + (1 - r) n; e = min(1, e_arm rho_u); "
+            "s = 1 - (1 - s_low 1[rho_u < low]) (1 - s_cannibal 1[coupon, purchase, "
+            "p_buy >= high])"
+        ),
+        responsiveness=dict(
+            distribution="lognormal", mu=-(RESPONSIVENESS_SIGMA**2) / 2, sigma=RESPONSIVENESS_SIGMA
+        ),
+        low_responsiveness_threshold=LOW_RESPONSIVENESS,
+        suppress_low_responsiveness=SUPPRESS_LOW_RESPONSIVENESS,
+        high_value_p_buy=HIGH_VALUE_P_BUY,
+        cannibalise_high_value_coupon=CANNIBALISE_HIGH_VALUE,
+        natural_purchase_mean_amount=mean_amount(*NATURAL_AMOUNT, AMOUNT_FLOOR),
+        induced_purchase_amount=dict(
+            median=INDUCED_AMOUNT[0],
+            sigma=INDUCED_AMOUNT[1],
+            floor=AMOUNT_FLOOR,
+            coupon_floor="offer_value + 10",
+        ),
+        natural_purchase_amount=dict(
+            median=NATURAL_AMOUNT[0], sigma=NATURAL_AMOUNT[1], floor=AMOUNT_FLOOR
+        ),
+    )
+
+
 def arm_effect(
     channel: str, hook: str | None, offer: float | None, conversion_event: str, target_state: str
 ) -> float:
@@ -246,6 +333,36 @@ def arm_effect(
     if target_state == "churned":
         e *= 0.6
     return float(e)
+
+
+def lapse_hazard(ch: np.ndarray, p_active: np.ndarray, p_buy: np.ndarray) -> np.ndarray:
+    """Daily engaged -> lapsed hazard of users past their first NEW_USER_DAYS days."""
+    activity = np.clip(
+        (LAPSE_ACTIVITY_REF / p_active) ** LAPSE_ACTIVITY_POWER, *LAPSE_ACTIVITY_CLIP
+    )
+    value = np.where(p_buy >= HIGH_VALUE_P_BUY, LAPSE_HIGH_VALUE_MULT, 1.0)
+    return LAPSE[ch] * activity * value
+
+
+def churn_hazard_model() -> dict:
+    """The lapse hazard's dependence on the user's features, for _truth.json."""
+    return dict(
+        formula=(
+            "lapse hazard = LAPSE[channel] x clip((ref / p_active)^power, lo, hi) x "
+            "(high_value_multiplier if p_buy >= high_value_p_buy else 1) x "
+            "(new_user_multiplier during the first new_user_days days)"
+        ),
+        activity_reference=LAPSE_ACTIVITY_REF,
+        activity_power=LAPSE_ACTIVITY_POWER,
+        activity_clip=list(LAPSE_ACTIVITY_CLIP),
+        high_value_p_buy=HIGH_VALUE_P_BUY,
+        high_value_multiplier=LAPSE_HIGH_VALUE_MULT,
+        new_user_multiplier=NEW_USER_LAPSE_MULT,
+        new_user_days=NEW_USER_DAYS,
+        return_hazard="RETURN[channel] (natural_return_daily_hazard)",
+        horizon_days=CHURN_HORIZON_DAYS,
+        truth_max_users=CHURN_TRUTH_MAX_USERS,
+    )
 
 
 def make_campaigns(days: int) -> list[dict]:
@@ -334,6 +451,7 @@ class Ctx:
         self.start_us, self.start_dow = start_us, start_dow
         self.camps = make_campaigns(days)
         self.n_chunks = max(1, -(-users // CHUNK))
+        self.churn_truth = users <= CHURN_TRUTH_MAX_USERS
         self.wk = WEEKDAY_MULT[(start_dow + np.arange(days + 40)) % 7]
         vars_ = [v for cp in self.camps for v in cp["variants"]]
         self.variant_coupon = [v["coupon_id"] or "" for v in vars_]
@@ -417,6 +535,7 @@ class ChunkUsers:
     p_active: np.ndarray  # P(active | engaged) before the weekday multiplier
     session_rate: np.ndarray  # mean number of extra sessions on an active day
     p_buy: np.ndarray  # P(purchase) on a natural active day
+    rho: np.ndarray  # latent responsiveness (multiplies every arm's response probability)
     lapse_hazard: np.ndarray  # daily engaged -> lapsed hazard (LAPSE of the channel)
     return_hazard: np.ndarray  # daily lapsed -> engaged hazard (RETURN of the channel)
     has_dev2: np.ndarray  # uses a second device ...
@@ -513,7 +632,11 @@ def _draw_users(ctx: Ctx, rng: np.random.Generator, chunk: int) -> ChunkUsers:
         p_active=p_active,
         session_rate=session_rate,
         p_buy=p_buy,
-        lapse_hazard=LAPSE[ch],
+        # own stream: the main stream's draws stay as they were
+        rho=np.random.default_rng([ctx.seed, 7, chunk]).lognormal(
+            -(RESPONSIVENESS_SIGMA**2) / 2, RESPONSIVENESS_SIGMA, n
+        ),
+        lapse_hazard=lapse_hazard(ch, p_active, p_buy),
         return_hazard=RETURN[ch],
         has_dev2=has_dev2,
         dev2_start=dev2_start,
@@ -538,6 +661,9 @@ class LatentProcess:
     last_observed: np.ndarray  # last observed active day (natural or induced)
     converted_day: np.ndarray  # day of a message-induced conversion (re-engages the user)
     first_treated_day: np.ndarray  # first day assigned to a treatment arm (days = never)
+    # (days, users): natural activity / natural purchases a reached message suppressed
+    activity_block: np.ndarray
+    purchase_block: np.ndarray
 
     @classmethod
     def start(cls, n: int, days: int) -> LatentProcess:
@@ -548,6 +674,8 @@ class LatentProcess:
             last_observed=np.full(n, -(10**6), np.int64),
             converted_day=np.full(n, -10, np.int64),
             first_treated_day=np.full(n, days, np.int64),
+            activity_block=np.zeros((days, n), bool),
+            purchase_block=np.zeros((days, n), bool),
         )
 
     def reengage_converted(self, day: int) -> None:
@@ -573,6 +701,8 @@ class ChunkRecords:
     )
     # (campaign k, variant gidx array, p_treated array, p_natural array)
     arm_truth: list = field(default_factory=list)
+    # per-user counterfactual truth (_truth_uplift.parquet): dict of arrays per campaign arm
+    uplift: list = field(default_factory=list)
     # (campaign k, off-target candidate indices, their natural conversion probability)
     off_target: list = field(default_factory=list)
     uninstall_users: list = field(default_factory=list)
@@ -581,6 +711,8 @@ class ChunkRecords:
     # state on d-1 (silent, churned) x channel x day d, over users never assigned to a
     # treatment arm on or before d; p = P(active on d | latent state, parameters)
     natural_returns: np.ndarray | None = None
+    # churn-risk truth (ctx.churn_truth): per score day (user index array, probability array)
+    churn: list = field(default_factory=list)
     sends_made: int = 0
 
     @classmethod
@@ -606,12 +738,15 @@ def simulate_chunk(ctx: Ctx, c: int) -> dict:
             k, cp = campaign_by_day[day]
             _run_campaign(ctx, c, rng, day, k, cp, users, process, records)
         _natural_day(ctx, rng, day, users, process, records)
+        if ctx.churn_truth and day + CHURN_HORIZON_DAYS <= ctx.days - 1:
+            records.churn.append((day, *_churn_probability(ctx, users, process, day)))
     events, order_rows = _make_events(
         ctx,
         c,
         rng,
         users,
         process.natural_active,
+        process.purchase_block,
         _concat_columns(records.induced_sessions),
         _concat_int64(records.uninstall_users),
         _concat_int64(records.uninstall_days),
@@ -624,6 +759,8 @@ def simulate_chunk(ctx: Ctx, c: int) -> dict:
         sends=_concat_columns(records.sends),
         callbacks=_concat_columns(records.callbacks),
         truth=records.arm_truth,
+        uplift=records.uplift,
+        churn=records.churn,
         natural_returns=records.natural_returns,
         offtarget=records.off_target,
     )
@@ -651,6 +788,42 @@ def _natural_conversion_probability(
                 engaged * lapse + lapsed * (1 - ret),
             )
     return 1.0 - (engaged + lapsed)
+
+
+def _churn_probability(
+    ctx: Ctx, users: ChunkUsers, process: LatentProcess, day: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(users observed active or silent at the end of `day`, P(observed churned on some day of
+    day+1 .. day+CHURN_HORIZON_DAYS)), no random draws, ignoring campaigns that start after
+    `day`. With L the last observed active day, the user is churned on L + CHURNED_AFTER_DAYS
+    unless active on one of the days day+1 .. L + CHURNED_AFTER_DAYS, so the probability is 0
+    when that day is past the horizon, else P(no observed activity on the k = L + 30 - day
+    next days): a forward pass of the two-state chain (no new-user multiplier: L - reg_day >=
+    0 and day - L >= 16), where a day a running campaign blocks shows no activity."""
+    last = process.last_observed
+    q = np.flatnonzero((users.reg_day <= day - NEW_USER_DAYS) & (day - last < CHURNED_AFTER_DAYS))
+    p = np.zeros(q.size)
+    k = last[q] + CHURNED_AFTER_DAYS - day
+    m = k <= CHURN_HORIZON_DAYS
+    ix = q[m]
+    steps = k[m]
+    engaged = (process.state[ix] == 1).astype(float)
+    lapsed = (process.state[ix] == 2).astype(float)
+    lapse, ret, p_active = users.lapse_hazard[ix], users.return_hazard[ix], users.p_active[ix]
+    for j in range(1, CHURN_HORIZON_DAYS + 1):
+        live = steps >= j
+        if not live.any():
+            break
+        p_day = np.minimum(1.0, p_active * ctx.wk[day + j])
+        hidden = process.activity_block[day + j, ix]
+        new_engaged = np.where(
+            hidden, engaged * (1 - lapse) + lapsed * ret, engaged * (1 - lapse) * (1 - p_day)
+        )
+        new_lapsed = engaged * lapse + lapsed * (1 - ret)
+        engaged = np.where(live, new_engaged, engaged)
+        lapsed = np.where(live, new_lapsed, lapsed)
+    p[m] = engaged + lapsed
+    return q, p
 
 
 def _run_campaign(
@@ -699,8 +872,24 @@ def _run_campaign(
     for j, v in enumerate(variants):
         if v["is_control"]:
             continue
+        # every assigned user's conversion probability were they in this arm (closed form)
+        cf = _arm_probabilities(cp, v, idx, (push, email_oo, sms_oo), p_nat, users)
+        records.uplift.append(
+            dict(
+                k=k,
+                camp=np.full(idx.size, k),
+                u=idx,
+                var=np.full(idx.size, v["gidx"]),
+                assigned=gvar,
+                p_natural=p_nat,
+                p_treated=cf["p_treated"],
+                value=cf["value"],
+                reward=cf["reward"],
+            )
+        )
         m = arm == j
-        p_tr[m] = _message_arm(
+        p_tr[m] = cf["p_treated"][m]
+        _message_arm(
             ctx,
             c,
             rng,
@@ -710,12 +899,43 @@ def _run_campaign(
             idx[m],
             (push[m], email_oo[m], sms_oo[m]),
             at,
-            p_nat[m],
+            cf["e"][m],
+            cf["s"][m],
             users,
             process,
             records,
         )
     records.arm_truth.append((k, gvar, p_tr, p_nat))
+
+
+def _arm_probabilities(
+    cp: dict, variant: dict, ix: np.ndarray, attributes: tuple, p_nat: np.ndarray, users
+) -> dict:
+    """Closed-form truth of users ix were they assigned to treatment arm `variant`: reach r
+    (not suppressed by their attributes at assignment, not failed, delivered), response
+    probability e, suppression s of their natural conversion, the conversion probability
+    P_T = r (1 - (1 - e)(1 - (1 - s) n)) + (1 - r) n, and per conversion the expected
+    revenue (purchase campaigns) and coupon cost (see the package docstring)."""
+    channel = variant["channel"]
+    suppressed, _ = _suppression(channel, ix, attributes, users)
+    reach = (~suppressed) * (1 - SEND_FAIL[channel][1]) * DELIVER_P[channel]
+    e = np.minimum(1.0, variant["effect"] * users.rho[ix])
+    s = message_suppression(variant, cp["conversion_event"], users.rho[ix], users.p_buy[ix])
+    converts_if_reached = 1.0 - (1.0 - e) * (1.0 - (1.0 - s) * p_nat)
+    p_treated = reach * converts_if_reached + (1.0 - reach) * p_nat
+    p_response = reach * e  # converts through the message (coupon redeemed)
+    if cp["conversion_event"] == "purchase":
+        coupon = variant["hook_type"] == "coupon"
+        floor = (variant["offer_value"] + COUPON_MARGIN) if coupon else AMOUNT_FLOOR
+        induced = mean_amount(*INDUCED_AMOUNT, floor)
+        natural = mean_amount(*NATURAL_AMOUNT, AMOUNT_FLOOR)
+        share = np.divide(p_response, p_treated, out=np.zeros_like(p_treated), where=p_treated > 0)
+        value = share * induced + (1.0 - share) * natural
+        reward = share * (variant["offer_value"] if coupon else 0.0)
+    else:
+        value = np.full(ix.size, np.nan)
+        reward = np.zeros(ix.size)
+    return dict(p_treated=p_treated, e=e, s=s, value=value, reward=reward)
 
 
 @dataclass
@@ -740,21 +960,30 @@ def _message_arm(
     members: np.ndarray,
     attributes: tuple,
     at: int,
-    p_nat: np.ndarray,
+    effect: np.ndarray,
+    suppression: np.ndarray,
     users: ChunkUsers,
     process: LatentProcess,
     records: ChunkRecords,
-) -> np.ndarray:
-    """Send one treatment arm's members their message, record the provider callbacks and the
-    sessions the clicks induce; return the members' conversion probability P_T."""
-    channel, effect = variant["channel"], variant["effect"]
-    sends = _send_messages(c, rng, k, variant, members, attributes, at, users, records)
+) -> None:
+    """Send one treatment arm's members their message (member response probabilities
+    `effect`), record the provider callbacks and the sessions the clicks induce, and block
+    the natural conversions the reached messages suppress (probabilities `suppression`,
+    own random stream) over the window."""
+    channel = variant["channel"]
+    sends = _send_messages(c, rng, k, variant, members, attributes, at, effect, users, records)
     clicked, t_click = _record_callbacks(
         rng, channel, cp["conversion_event"], effect, sends, records
     )
     _induce_sessions(ctx, rng, cp, variant, members, sends, clicked, t_click, process, records)
-    reach = (~sends.suppressed) * (1 - SEND_FAIL[channel][1]) * DELIVER_P[channel]
-    return 1 - (1 - p_nat) * (1 - reach * effect)
+    draws = np.random.default_rng([ctx.seed, 8, c, k, variant["gidx"]]).random(members.size)
+    blocked = members[sends.delivered & (draws < suppression)]
+    day = (at - ctx.start_us) // DAY_US
+    window = slice(day, min(ctx.days, day + cp["window"]))
+    if cp["conversion_event"] == "app_open":
+        process.activity_block[window, blocked] = True
+    else:
+        process.purchase_block[window, blocked] = True
 
 
 def _suppression(channel: str, members: np.ndarray, attributes: tuple, users: ChunkUsers):
@@ -783,6 +1012,7 @@ def _send_messages(
     members: np.ndarray,
     attributes: tuple,
     at: int,
+    effect: np.ndarray,
     users: ChunkUsers,
     records: ChunkRecords,
 ) -> _ArmSends:
@@ -794,7 +1024,7 @@ def _send_messages(
     reason = np.where(failed, FAILURE_REASON_CODE[failure], reason)
     sent = ~suppressed & ~failed
     delivered = sent & (rng.random(n) < DELIVER_P[channel])
-    responds = delivered & (rng.random(n) < variant["effect"])
+    responds = delivered & (rng.random(n) < effect)
     sid = c * 10**8 + records.sends_made + np.arange(n, dtype=np.int64)
     records.sends_made += n
     sched = at + rng.integers(5 * 60, 120 * 60, n) * US + rng.integers(0, US, n)
@@ -830,7 +1060,7 @@ def _record_callbacks(
     rng: np.random.Generator,
     channel: str,
     conversion_event: str,
-    effect: float,
+    effect: np.ndarray,
     sends: _ArmSends,
     records: ChunkRecords,
 ):
@@ -957,7 +1187,7 @@ def _natural_day(
     state[lapses] = 2
     state[returns] = 1
     state[registers] = 1
-    process.natural_active[day] = active | returns | registers
+    process.natural_active[day] = (active | returns | registers) & ~process.activity_block[day]
     process.last_observed[process.natural_active[day] | process.induced_active[day]] = day
     uninstalls = lapses & (users.plat < 2) & (rng.random(engaged.size) < UNINSTALL_P)
     q = np.flatnonzero(uninstalls)
@@ -1013,6 +1243,7 @@ def _make_events(
     rng: np.random.Generator,
     users: ChunkUsers,
     natural_active: np.ndarray,
+    purchase_block: np.ndarray,
     induced: dict,
     uninstall_users: np.ndarray,
     uninstall_days: np.ndarray,
@@ -1022,7 +1253,7 @@ def _make_events(
     sessions = _IdCounter(c * 10**10)
     order_ids = _IdCounter(c * 10**8)
     natural, natural_orders = _natural_session_events(
-        ctx, rng, users, natural_active, sessions, order_ids
+        ctx, rng, users, natural_active, purchase_block, sessions, order_ids
     )
     blocks = [natural, _registration_session_events(ctx, rng, users, sessions)]
     orders = [natural_orders]
@@ -1050,16 +1281,18 @@ def _natural_session_events(
     rng: np.random.Generator,
     users: ChunkUsers,
     natural_active: np.ndarray,
+    purchase_block: np.ndarray,
     sessions: _IdCounter,
     order_ids: _IdCounter,
 ):
     """Sessions of the natural active days other than the registration day; a purchase day
-    ends its first session with add_to_cart + purchase (and an order)."""
+    ends its first session with add_to_cart + purchase (and an order). A day in
+    purchase_block (a reached message cancelled the user's natural purchases) has none."""
     days_start, uid = ctx.start_us, users.uid
     dd, uu = np.nonzero(natural_active)
     keep = dd != users.reg_day[uu]
     dd, uu = dd[keep].astype(np.int64), uu[keep]
-    buy = rng.random(dd.size) < users.p_buy[uu]
+    buy = (rng.random(dd.size) < users.p_buy[uu]) & ~purchase_block[dd, uu]
     ks = 1 + rng.poisson(users.session_rate[uu])
     so, spos = _expand(ks)  # sessions -> user-day owner
     s_u, s_d = uu[so], dd[so]

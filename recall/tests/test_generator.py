@@ -547,7 +547,6 @@ def test_truth_arms(gen_root):
             if v["n_assigned"]:
                 assert 0 <= v["true_conversion_rate"] <= 1
             if not v["is_control"] and v["n_assigned"]:
-                assert v["true_absolute_lift"] >= 0
                 assert (
                     abs(
                         v["true_conversion_rate"] - v["true_natural_rate"] - v["true_absolute_lift"]
@@ -1001,3 +1000,245 @@ def test_copy_tests_complete_in_the_demo():
     assert sorted(kind for kind, end in copy_tests(90) if end <= 90) == ["better", "better", "null"]
     # a 40-day world: the better copy test completes (day 27), the null one lands open
     assert copy_tests(40) == [("better", 27), ("null", 42)]
+
+
+# ------------------------------------------------------------------ per-user uplift truth
+UPLIFT_COLUMNS = [
+    "campaign_id",
+    "user_id",
+    "variant_id",
+    "assigned_variant_id",
+    "p_natural",
+    "p_treated",
+    "value_per_conversion",
+    "reward_cost",
+]
+
+
+def test_uplift_truth_per_user(gen_root):
+    out, truth = run(gen_root, "default", defects="default", expected=True)
+    con = con_for(out)
+    con.execute(f"CREATE VIEW up AS SELECT * FROM read_parquet('{out}/_truth_uplift.parquet')")
+    assert [c[0] for c in con.execute("DESCRIBE up").fetchall()] == UPLIFT_COLUMNS
+    # one row per assigned user (control included) x treatment arm of the campaign
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM (
+            SELECT a.campaign_id, a.user_id, v.variant_id, a.variant_id
+            FROM campaign_assignments a JOIN campaign_variants v USING (campaign_id)
+            WHERE NOT v.is_control
+            EXCEPT ALL
+            SELECT campaign_id, user_id, variant_id, assigned_variant_id FROM up)""",
+        )
+        == 0
+    )
+    n_arms = {
+        cid: sum(not v["is_control"] for v in c["variants"].values())
+        for cid, c in truth["arms"].items()
+    }
+    n_users = {
+        cid: sum(v["n_assigned"] for v in c["variants"].values())
+        for cid, c in truth["arms"].items()
+    }
+    assert q1(con, "SELECT count(*) FROM up") == sum(n_users[c] * n_arms[c] for c in n_arms)
+    # the arm truth is the mean of the per-user figures over the arm's assigned users
+    for cid, c in truth["arms"].items():
+        for vid, v in c["variants"].items():
+            natural, treated, n = con.execute(
+                f"""SELECT avg(p_natural), avg(CASE WHEN variant_id = assigned_variant_id
+                    THEN p_treated END), count(DISTINCT user_id)
+                FROM up WHERE campaign_id = '{cid}' AND assigned_variant_id = '{vid}'"""
+            ).fetchone()
+            assert n == v["n_assigned"]
+            assert natural == pytest.approx(v["true_natural_rate"], rel=1e-9)
+            if v["is_control"]:
+                assert v["true_conversion_rate"] == pytest.approx(natural, rel=1e-9)
+            else:
+                assert v["true_conversion_rate"] == pytest.approx(treated, rel=1e-9)
+                assert v["true_absolute_lift"] == pytest.approx(treated - natural, rel=1e-9)
+    # probabilities; value only for purchase campaigns; a coupon cost only for coupon arms
+    # of purchase campaigns, at most the offer value
+    rows = con.execute(
+        """SELECT c.conversion_event, v.hook_type, v.offer_value,
+            min(least(p_natural, p_treated)), max(greatest(p_natural, p_treated)),
+            count(value_per_conversion), count(*), min(reward_cost), max(reward_cost),
+            count(*) FILTER (WHERE p_treated < p_natural)
+        FROM up JOIN campaign_variants v USING (campaign_id, variant_id)
+        JOIN campaigns c USING (campaign_id) GROUP BY ALL"""
+    ).fetchall()
+    negative = 0
+    for event, hook, offer, lo, hi, n_value, n, cost_lo, cost_hi, n_negative in rows:
+        assert 0 <= lo and hi <= 1
+        assert n_value == (n if event == "purchase" else 0)
+        if event == "purchase" and hook == "coupon":
+            assert 0 < cost_hi <= float(offer)
+        else:
+            assert cost_lo == cost_hi == 0
+        negative += n_negative
+    # heterogeneous effects: some users would convert less if messaged
+    assert negative > 0
+    m = truth["uplift_model"]
+    assert 0 < m["suppress_low_responsiveness"] < 1 and 0 < m["cannibalise_high_value_coupon"] < 1
+
+
+def test_uplift_truth_by_cell():
+    # closed form (world._arm_probabilities) on hand-made users: a high-value user sent a
+    # coupon in a purchase campaign loses more natural purchases than the message adds
+    import numpy as np
+
+    from recall.generator import world
+
+    users = type("U", (), {})()
+    users.rho = np.array([1.0, 1.0, 0.3])
+    users.p_buy = np.array([0.02, 0.30, 0.02])
+    users.has_phone = np.ones(3, bool)
+    users.has_email = np.ones(3, bool)
+    cp = dict(conversion_event="purchase")
+    arm = dict(channel="push", hook_type="coupon", offer_value=100, effect=0.05)
+    attrs = (np.ones(3, bool), np.zeros(3, bool), np.zeros(3, bool))
+    n = np.array([0.10, 0.50, 0.10])
+    got = world._arm_probabilities(cp, arm, np.arange(3), attrs, n, users)
+    r = 0.9 * 0.92  # push: 10% invalid tokens, 92% delivered
+    # user 0: e = 0.05, s = 0
+    assert got["p_treated"][0] == pytest.approx(r * (1 - 0.95 * 0.9) + (1 - r) * 0.1)
+    # user 1: e = 0.05, s = 0.6 (cannibalised): P = r (1 - 0.95 (1 - 0.4 x 0.5)) + (1 - r) 0.5
+    assert got["p_treated"][1] == pytest.approx(r * (1 - 0.95 * 0.8) + (1 - r) * 0.5)
+    assert got["p_treated"][1] < n[1]
+    # user 2: e = 0.015, s = 0.4 (low responsiveness)
+    assert got["p_treated"][2] == pytest.approx(r * (1 - 0.985 * (1 - 0.6 * 0.1)) + (1 - r) * 0.1)
+    # coupon cost per conversion: offer x share of conversions through the message
+    assert got["reward"][0] == pytest.approx(100 * r * 0.05 / got["p_treated"][0])
+
+
+def test_truth_files_are_not_raw_data(gen_root):
+    # the staging sources, load_raw (postgres/spark) and the landing gate read table folders
+    # only: the top-level truth files of a landing folder are never read as raw data
+    import glob as globlib
+    from pathlib import Path
+
+    import yaml
+
+    from recall.load_raw import table_files
+
+    out, _ = run(gen_root, "default", defects="default", expected=True)
+    truth_files = {os.path.join(out, "_truth_uplift.parquet"), os.path.join(out, "_truth.json")}
+    assert all(os.path.exists(f) for f in truth_files)
+    root = Path(__file__).resolve().parents[2]
+    globs = []
+    for path in (root / "models" / "staging").glob("*/_*__sources.yml"):
+        for source in yaml.safe_load(path.read_text())["sources"]:
+            globs += [t["config"]["meta"]["raw_glob"] for t in source["tables"]]
+    assert len(globs) == len(TABLES)
+    globs += [os.path.relpath(table_files(Path(out), t), out) for t in TABLES]
+    read = {f for g in globs for f in globlib.glob(os.path.join(out, g))}
+    assert read and not read & truth_files
+    assert all(os.path.relpath(f, out).split(os.sep)[0] in TABLES for f in read)
+
+
+# ------------------------------------------------------------------ churn-risk truth
+def observed_activity(con, plan_csv=PLAN_CSV):
+    """CREATE the views reg (user_id, reg_day) and act (user_id, day) from the raw tables of
+    a run without defects (metrics.md §0: active-counting events credited to the device's
+    identified user when anonymous, plus the registration day)."""
+    con.execute(f"CREATE VIEW plan AS SELECT * FROM read_csv('{plan_csv}', header=true)")
+    con.execute(
+        "CREATE VIEW reg AS SELECT user_id, min(registered_at)::DATE AS reg_day "
+        "FROM users GROUP BY 1"
+    )
+    con.execute("""CREATE VIEW act AS
+        WITH dev AS (SELECT device_id, min(user_id) AS user_id FROM events
+                     WHERE user_id IS NOT NULL GROUP BY 1)
+        SELECT coalesce(e.user_id, dev.user_id) AS user_id, e.event_at::DATE AS day
+        FROM events e LEFT JOIN dev USING (device_id)
+        WHERE e.event_name IN (SELECT event_name FROM plan WHERE counts_as_active)
+          AND coalesce(e.user_id, dev.user_id) IS NOT NULL
+        UNION SELECT user_id, reg_day FROM reg""")
+
+
+def test_churn_truth(gen_root):
+    out, truth = run(gen_root, "none", defects="none")
+    model = truth["churn_hazard_model"]
+    assert model["truth_file"] == "_truth_churn.parquet" and model["horizon_days"] == 14
+    con = con_for(out)
+    observed_activity(con)
+    con.execute(f"CREATE VIEW ch AS SELECT * FROM read_parquet('{out}/_truth_churn.parquet')")
+    start = truth["params"]["start_date"]
+    # score days: every day with a complete 14-day horizon inside the simulated period
+    first, last = con.execute("SELECT min(score_date), max(score_date) FROM ch").fetchone()
+    assert str(last) == str(q1(con, f"SELECT DATE '{start}' + INTERVAL {DAYS - 1 - 14} DAY"))[:10]
+    # population and days inactive, recounted from the raw tables: users observed active
+    # or silent at the end of the day (registered 7+ days before, inactive < 30 days)
+    con.execute(f"""CREATE TABLE pop AS
+        WITH cal AS (SELECT unnest(generate_series(DATE '{first}', DATE '{last}',
+                                                   INTERVAL 1 DAY))::DATE AS d)
+        SELECT user_id, d, d - last_day AS di FROM (
+            SELECT r.user_id, c.d, max(a.day) AS last_day
+            FROM reg r JOIN cal c ON r.reg_day <= c.d - 7
+            JOIN act a ON a.user_id = r.user_id AND a.day <= c.d
+            GROUP BY r.user_id, c.d)
+        WHERE d - last_day < 30""")
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM (SELECT user_id, d FROM pop
+            EXCEPT ALL SELECT user_id, score_date FROM ch)""",
+        )
+        == 0
+    )
+    assert q1(con, "SELECT count(*) FROM ch") == q1(con, "SELECT count(*) FROM pop")
+    # 0 when the user cannot reach 30 days inactive within the horizon (fewer than 16
+    # days inactive), a probability otherwise
+    lo, hi, n0, n = con.execute(
+        """SELECT min(p_churn_within_horizon), max(p_churn_within_horizon),
+            count(*) FILTER (WHERE p_churn_within_horizon > 0), count(*) FILTER (WHERE di >= 16)
+        FROM ch JOIN pop ON pop.user_id = ch.user_id AND pop.d = ch.score_date
+        WHERE di >= 16"""
+    ).fetchone()
+    assert 0 < lo and hi <= 1 and n0 == n > 0
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM ch JOIN pop ON pop.user_id = ch.user_id
+            AND pop.d = ch.score_date WHERE di < 16 AND p_churn_within_horizon <> 0""",
+        )
+        == 0
+    )
+    # calibrated: the users not messaged around the horizon churn as often as the truth
+    # says. On score days 15 days apart the horizons are disjoint, so the outcomes minus
+    # their probabilities are martingale differences with variance sum p(1 - p); summing
+    # the 15 classes of score days, the standard deviation is at most the sum of theirs.
+    rows = con.execute(f"""
+        WITH treat AS (
+            SELECT a.user_id, a.assigned_at::DATE AS s
+            FROM campaign_assignments a JOIN campaign_variants v USING (campaign_id, variant_id)
+            WHERE NOT v.is_control),
+        scored AS (
+            SELECT ch.*, pop.di FROM ch JOIN pop ON pop.user_id = ch.user_id
+            AND pop.d = ch.score_date
+            WHERE pop.di >= 16
+              AND NOT EXISTS (SELECT 1 FROM treat t WHERE t.user_id = ch.user_id
+                              AND t.s BETWEEN ch.score_date - 3 AND ch.score_date + 14))
+        SELECT (score_date - DATE '{first}') % 15, sum(p_churn_within_horizon),
+            sum(p_churn_within_horizon * (1 - p_churn_within_horizon)),
+            count(*) FILTER (WHERE NOT EXISTS (
+                SELECT 1 FROM act a WHERE a.user_id = scored.user_id
+                AND a.day > scored.score_date
+                AND a.day <= scored.score_date + CAST(30 - scored.di AS INTEGER)))
+        FROM scored GROUP BY 1""").fetchall()
+    expected = sum(e for _, e, _, _ in rows)
+    sd = sum(v**0.5 for _, _, v, _ in rows)
+    churned = sum(r for _, _, _, r in rows)
+    assert expected >= 100, expected
+    assert abs(churned - expected) <= 4 * sd, (churned, expected, sd)
+    # the hazard depends on the user's features; large worlds write no churn truth
+    assert model["high_value_multiplier"] < 1 and model["activity_power"] > 0
+
+
+def test_no_churn_truth_for_large_worlds(monkeypatch, tmp_path):
+    from recall.generator import world
+
+    monkeypatch.setattr(world, "CHURN_TRUTH_MAX_USERS", 100)
+    truth = generate(str(tmp_path / "big"), users=150, days=20, seed=1, quiet=True)
+    assert truth["churn_hazard_model"]["truth_file"] is None
+    assert not os.path.exists(tmp_path / "big" / "_truth_churn.parquet")
