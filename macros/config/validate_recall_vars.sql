@@ -37,6 +37,8 @@
         'high_value_threshold': [0, 1000000000],
         'churn_risk_medium_probability': [0, 1],
         'churn_risk_high_probability': [0, 1],
+        'scheduled_hour_min_share': [0.5, 1],
+        'holm_significance_level': [0, 1],
     } -%}
     {%- for name, bounds in whole_days.items() -%}
         {%- set value = var(name) -%}

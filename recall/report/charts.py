@@ -565,6 +565,7 @@ def arm_comparisons(con: duckdb.DuckDBPyConnection) -> Chart:
             campaign_id,
             variant_id,
             baseline_variant_id,
+            differing_attribute,
             channel,
             hook_type,
             offer_value,
@@ -577,20 +578,25 @@ def arm_comparisons(con: duckdb.DuckDBPyConnection) -> Chart:
             absolute_lift_ci_lower,
             absolute_lift_ci_upper,
             p_value,
+            holm_p_value,
+            is_significant_after_holm,
             incremental_cost,
             cost_per_incremental_conversion
         from marts.rpt_campaign_arm_comparisons
         order by campaign_id, variant_id, baseline_variant_id
         """
     ).df()
-    fig = _forest(data, _arm_label(data, "baseline_variant_id"), None)
+    labels = _arm_label(data, "baseline_variant_id") + " (" + data["differing_attribute"] + ")"
+    fig = _forest(data, labels, None)
     return Chart(
         "arm_comparisons",
         "campaigns",
-        "Arm against arm (same channel and hook, different offer)",
+        "Arm against arm (pairs that differ in one attribute)",
         ("rpt_campaign_arm_comparisons",),
         "Conversion rate of an arm − that of the campaign's baseline arm, with the 95 % "
-        "interval: does the dearer offer convert more?",
+        "interval, for arms that differ in one attribute (offer, copy, channel, hook or "
+        "send hour): does the dearer offer, the other copy or channel convert more? "
+        "The table's holm_p_value corrects for the campaign's many comparisons.",
         data,
         _layout(fig, height=360),
     )

@@ -1134,3 +1134,111 @@ def test_truth_files_are_not_raw_data(gen_root):
     read = {f for g in globs for f in globlib.glob(os.path.join(out, g))}
     assert read and not read & truth_files
     assert all(os.path.relpath(f, out).split(os.sep)[0] in TABLES for f in read)
+
+
+# ------------------------------------------------------------------ churn-risk truth
+def observed_activity(con, plan_csv=PLAN_CSV):
+    """CREATE the views reg (user_id, reg_day) and act (user_id, day) from the raw tables of
+    a run without defects (metrics.md §0: active-counting events credited to the device's
+    identified user when anonymous, plus the registration day)."""
+    con.execute(f"CREATE VIEW plan AS SELECT * FROM read_csv('{plan_csv}', header=true)")
+    con.execute(
+        "CREATE VIEW reg AS SELECT user_id, min(registered_at)::DATE AS reg_day "
+        "FROM users GROUP BY 1"
+    )
+    con.execute("""CREATE VIEW act AS
+        WITH dev AS (SELECT device_id, min(user_id) AS user_id FROM events
+                     WHERE user_id IS NOT NULL GROUP BY 1)
+        SELECT coalesce(e.user_id, dev.user_id) AS user_id, e.event_at::DATE AS day
+        FROM events e LEFT JOIN dev USING (device_id)
+        WHERE e.event_name IN (SELECT event_name FROM plan WHERE counts_as_active)
+          AND coalesce(e.user_id, dev.user_id) IS NOT NULL
+        UNION SELECT user_id, reg_day FROM reg""")
+
+
+def test_churn_truth(gen_root):
+    out, truth = run(gen_root, "none", defects="none")
+    model = truth["churn_hazard_model"]
+    assert model["truth_file"] == "_truth_churn.parquet" and model["horizon_days"] == 14
+    con = con_for(out)
+    observed_activity(con)
+    con.execute(f"CREATE VIEW ch AS SELECT * FROM read_parquet('{out}/_truth_churn.parquet')")
+    start = truth["params"]["start_date"]
+    # score days: every day with a complete 14-day horizon inside the simulated period
+    first, last = con.execute("SELECT min(score_date), max(score_date) FROM ch").fetchone()
+    assert str(last) == str(q1(con, f"SELECT DATE '{start}' + INTERVAL {DAYS - 1 - 14} DAY"))[:10]
+    # population and days inactive, recounted from the raw tables: users observed active
+    # or silent at the end of the day (registered 7+ days before, inactive < 30 days)
+    con.execute(f"""CREATE TABLE pop AS
+        WITH cal AS (SELECT unnest(generate_series(DATE '{first}', DATE '{last}',
+                                                   INTERVAL 1 DAY))::DATE AS d)
+        SELECT user_id, d, d - last_day AS di FROM (
+            SELECT r.user_id, c.d, max(a.day) AS last_day
+            FROM reg r JOIN cal c ON r.reg_day <= c.d - 7
+            JOIN act a ON a.user_id = r.user_id AND a.day <= c.d
+            GROUP BY r.user_id, c.d)
+        WHERE d - last_day < 30""")
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM (SELECT user_id, d FROM pop
+            EXCEPT ALL SELECT user_id, score_date FROM ch)""",
+        )
+        == 0
+    )
+    assert q1(con, "SELECT count(*) FROM ch") == q1(con, "SELECT count(*) FROM pop")
+    # 0 when the user cannot reach 30 days inactive within the horizon (fewer than 16
+    # days inactive), a probability otherwise
+    lo, hi, n0, n = con.execute(
+        """SELECT min(p_churn_within_horizon), max(p_churn_within_horizon),
+            count(*) FILTER (WHERE p_churn_within_horizon > 0), count(*) FILTER (WHERE di >= 16)
+        FROM ch JOIN pop ON pop.user_id = ch.user_id AND pop.d = ch.score_date
+        WHERE di >= 16"""
+    ).fetchone()
+    assert 0 < lo and hi <= 1 and n0 == n > 0
+    assert (
+        q1(
+            con,
+            """SELECT count(*) FROM ch JOIN pop ON pop.user_id = ch.user_id
+            AND pop.d = ch.score_date WHERE di < 16 AND p_churn_within_horizon <> 0""",
+        )
+        == 0
+    )
+    # calibrated: the users not messaged around the horizon churn as often as the truth
+    # says. On score days 15 days apart the horizons are disjoint, so the outcomes minus
+    # their probabilities are martingale differences with variance sum p(1 - p); summing
+    # the 15 classes of score days, the standard deviation is at most the sum of theirs.
+    rows = con.execute(f"""
+        WITH treat AS (
+            SELECT a.user_id, a.assigned_at::DATE AS s
+            FROM campaign_assignments a JOIN campaign_variants v USING (campaign_id, variant_id)
+            WHERE NOT v.is_control),
+        scored AS (
+            SELECT ch.*, pop.di FROM ch JOIN pop ON pop.user_id = ch.user_id
+            AND pop.d = ch.score_date
+            WHERE pop.di >= 16
+              AND NOT EXISTS (SELECT 1 FROM treat t WHERE t.user_id = ch.user_id
+                              AND t.s BETWEEN ch.score_date - 3 AND ch.score_date + 14))
+        SELECT (score_date - DATE '{first}') % 15, sum(p_churn_within_horizon),
+            sum(p_churn_within_horizon * (1 - p_churn_within_horizon)),
+            count(*) FILTER (WHERE NOT EXISTS (
+                SELECT 1 FROM act a WHERE a.user_id = scored.user_id
+                AND a.day > scored.score_date
+                AND a.day <= scored.score_date + CAST(30 - scored.di AS INTEGER)))
+        FROM scored GROUP BY 1""").fetchall()
+    expected = sum(e for _, e, _, _ in rows)
+    sd = sum(v**0.5 for _, _, v, _ in rows)
+    churned = sum(r for _, _, _, r in rows)
+    assert expected >= 100, expected
+    assert abs(churned - expected) <= 4 * sd, (churned, expected, sd)
+    # the hazard depends on the user's features; large worlds write no churn truth
+    assert model["high_value_multiplier"] < 1 and model["activity_power"] > 0
+
+
+def test_no_churn_truth_for_large_worlds(monkeypatch, tmp_path):
+    from recall.generator import world
+
+    monkeypatch.setattr(world, "CHURN_TRUTH_MAX_USERS", 100)
+    truth = generate(str(tmp_path / "big"), users=150, days=20, seed=1, quiet=True)
+    assert truth["churn_hazard_model"]["truth_file"] is None
+    assert not os.path.exists(tmp_path / "big" / "_truth_churn.parquet")

@@ -6,7 +6,10 @@
     audience, and the converters with a qualifying touch of the campaign
     before their conversion (the last-touch view beside the causal one;
     rpt_campaign_incrementality adds the returns credited to the arm).
-    Arms without assignments have zero counts.
+    Arms without assignments have zero counts. Beside the arm's channel,
+    hook and offer: its copy and the UTC hour its sends were scheduled for
+    (int_campaign_arm_hours_resolved; null without one), the attributes
+    rpt_campaign_arm_comparisons pairs arms on.
 -#}
 
 with
@@ -20,11 +23,23 @@ variants as (
         channel,
         hook_type,
         offer_value,
+        copy_id,
         conversion_event,
         cost_per_send,
         expected_allocation_share
 
     from {{ ref('int_campaign_variants_enriched') }}
+
+),
+
+arm_hours as (
+
+    select
+        campaign_id,
+        variant_id,
+        scheduled_hour
+
+    from {{ ref('int_campaign_arm_hours_resolved') }}
 
 ),
 
@@ -108,6 +123,8 @@ arms_joined as (
         variants.channel,
         variants.hook_type,
         variants.offer_value,
+        variants.copy_id,
+        arm_hours.scheduled_hour,
         variants.conversion_event,
         variants.expected_allocation_share,
         coalesce(exposures_summed.assigned_count, 0) as assigned_count,
@@ -126,6 +143,10 @@ arms_joined as (
         on
             variants.campaign_id = exposures_summed.campaign_id
             and variants.variant_id = exposures_summed.variant_id
+    left join arm_hours
+        on
+            variants.campaign_id = arm_hours.campaign_id
+            and variants.variant_id = arm_hours.variant_id
 
 ),
 
@@ -153,6 +174,8 @@ final as (
         arms_joined.channel,
         arms_joined.hook_type,
         arms_joined.offer_value,
+        arms_joined.copy_id,
+        arms_joined.scheduled_hour,
         arms_joined.conversion_event,
         arms_joined.assigned_count,
         arms_joined.converted_count,

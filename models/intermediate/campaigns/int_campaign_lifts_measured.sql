@@ -2,11 +2,16 @@
     One row per campaign x compared pair of arms (metrics.md §5, rulings
     R38-R40, R42): every treatment arm against the campaign's control arm
     (comparison `control`; campaigns without exactly one control arm get
-    none), and every pair of treatment arms with the same channel and hook
-    against the one with the lower offer_value (comparison `offer`; equal
-    offers: the smaller variant_id is the baseline). Lift, intervals and
-    p-value come from the statistics macros; a figure that would divide by
-    zero or take log(0) is null.
+    none), and every pair of treatment arms that differ in exactly one of
+    the attributes offer (offer_value), copy (copy_id), channel, hook
+    (hook_type) and scheduled_hour (int_campaign_arm_hours_resolved)
+    (comparison `arm`, named in differing_attribute; marts.md Decisions).
+    Null equals null; as for the control pairs, a missing hook reads as
+    'none' and a missing offer as 0. The baseline of a pair is the arm with
+    the lower offer_value (R40), and of two arms with the same offer - every
+    pair but an offer pair - the one with the smaller variant_id. Lift,
+    intervals and p-value come from the statistics macros; a figure that
+    would divide by zero or take log(0) is null.
 
     Cost basis: against the control it is the arm's total cost (messages +
     rewards); against a cheaper arm it is what the arm spends beyond the
@@ -27,6 +32,8 @@ arms as (
         channel,
         coalesce(hook_type, 'none') as hook_type,
         coalesce(offer_value, 0) as offer_value,
+        copy_id,
+        scheduled_hour,
         conversion_event,
         assigned_count,
         converted_count,
@@ -43,37 +50,33 @@ arms as (
 
 ),
 
-pairs_listed as (
+{#- The attributes a pair of treatment arms may differ in: (name, column),
+    each compared null-safely (null equals null; 1 when they differ). -#}
+{%- set attributes = [('offer', 'offer_value'), ('copy', 'copy_id'),
+    ('channel', 'channel'), ('hook', 'hook_type'),
+    ('scheduled_hour', 'scheduled_hour')] %}
+{%- set differs = {} %}
+{%- for name, column in attributes %}
+    {%- do differs.update({name: 'case when treatment.' ~ column
+        ~ ' = baseline.' ~ column ~ ' or (treatment.' ~ column
+        ~ ' is null and baseline.' ~ column ~ ' is null) then 0 else 1 end'})
+    %}
+{%- endfor %}
+
+arm_pairs_compared as (
 
     select
         treatment.campaign_id,
         treatment.variant_id,
-        baseline.variant_id as baseline_variant_id,
-        'control' as comparison
+        {%- for name, column in attributes %}
+        {{ differs[name] }} as {{ name }}_differs,
+        {%- endfor %}
+        baseline.variant_id as baseline_variant_id
 
     from arms as treatment
     inner join arms as baseline
         on
             treatment.campaign_id = baseline.campaign_id
-            and baseline.is_control
-    where
-        not treatment.is_control
-        and treatment.control_arm_count = 1
-
-    union all
-
-    select
-        treatment.campaign_id,
-        treatment.variant_id,
-        baseline.variant_id as baseline_variant_id,
-        'offer' as comparison
-
-    from arms as treatment
-    inner join arms as baseline
-        on
-            treatment.campaign_id = baseline.campaign_id
-            and treatment.channel = baseline.channel
-            and treatment.hook_type = baseline.hook_type
             and (
                 treatment.offer_value > baseline.offer_value
                 or (
@@ -87,6 +90,46 @@ pairs_listed as (
 
 ),
 
+pairs_listed as (
+
+    select
+        treatment.campaign_id,
+        treatment.variant_id,
+        baseline.variant_id as baseline_variant_id,
+        'control' as comparison,
+        cast(null as {{ dbt.type_string() }}) as differing_attribute
+
+    from arms as treatment
+    inner join arms as baseline
+        on
+            treatment.campaign_id = baseline.campaign_id
+            and baseline.is_control
+    where
+        not treatment.is_control
+        and treatment.control_arm_count = 1
+
+    union all
+
+    select
+        arm_pairs_compared.campaign_id,
+        arm_pairs_compared.variant_id,
+        arm_pairs_compared.baseline_variant_id,
+        'arm' as comparison,
+        case
+            {%- for name, column in attributes %}
+            when arm_pairs_compared.{{ name }}_differs = 1 then '{{ name }}'
+            {%- endfor %}
+        end as differing_attribute
+
+    from arm_pairs_compared
+    where
+        {% for name, column in attributes -%}
+        arm_pairs_compared.{{ name }}_differs
+        {{- ' + ' if not loop.last }}
+        {%- endfor %} = 1
+
+),
+
 pairs_joined as (
 
     select
@@ -94,6 +137,7 @@ pairs_joined as (
         pairs_listed.variant_id,
         pairs_listed.baseline_variant_id,
         pairs_listed.comparison,
+        pairs_listed.differing_attribute,
         treatment.conversion_event,
         treatment.assigned_count,
         treatment.converted_count,
@@ -201,6 +245,7 @@ final as (
         increments_measured.variant_id,
         increments_measured.baseline_variant_id,
         increments_measured.comparison,
+        increments_measured.differing_attribute,
         increments_measured.conversion_event,
         increments_measured.assigned_count,
         increments_measured.converted_count,
