@@ -82,10 +82,13 @@ REPAIRED = {"anonymous_events": 0.2}
 # is a warning.
 RATES = {
     "missing_platform_day": 0.2,
-    "clicks_without_app_open": 0.2,
-    "purchases_without_order": 0.2,
+    # 0.4: at 0.2 the shares of paid orders with a purchase event and of
+    # purchase events with an order sit at the error threshold (0.80) and
+    # some days only warn.
+    "clicks_without_app_open": 0.4,
+    "purchases_without_order": 0.4,
     "never_identified": 0.2,
-    "orders_without_purchase": 0.2,
+    "orders_without_purchase": 0.4,
     "callbacks_out_of_order": 0.2,
     "callbacks_without_send": 0.02,
     "duplicate_assignments": 0.02,
@@ -152,13 +155,16 @@ WORLDS = {
     "clean": [],
     "tracking_breaks": [
         "missing_platform_day",
-        "purchases_without_order",
         "never_identified",
         "callbacks_out_of_order",
         "unknown_users",
         "conflicting_duplicates",
     ],
-    "unmatched_clicks_and_orders": ["clicks_without_app_open", "orders_without_purchase"],
+    "unmatched_clicks_and_orders": [
+        "clicks_without_app_open",
+        "orders_without_purchase",
+        "purchases_without_order",
+    ],
     "campaign_and_event_slips": [
         "callbacks_without_send",
         "duplicate_assignments",
@@ -204,13 +210,20 @@ for _world, _defects in WORLDS.items():
 ALERTS: dict[str, tuple[int, dict[str, dict]]] = {}
 
 
+# A world's seed when not WORLD's: callbacks_out_of_order can reorder only a
+# click whose app_open follows within the window (about one click in ten);
+# seed 5's 1,000 users have no such click, seed 8's have four.
+WORLD_SEEDS = {"tracking_breaks": 8}
+
+
 def _build(root: Path, name: str, defects: str, rate: float | None) -> dict:
     """Generate a world, build what the checks read, return test -> status."""
     extra = ["--defects", defects, "--no-expected"]
     if rate is not None:
         extra += ["--defect-rate", str(rate)]
     raw, work = root / name / "raw", root / name
-    generate(raw, WORLD["users"], WORLD["days"], WORLD["seed"], *extra)
+    seed = WORLD_SEEDS.get(name, WORLD["seed"])
+    generate(raw, WORLD["users"], WORLD["days"], seed, *extra)
     run_dbt(
         [
             "build",
