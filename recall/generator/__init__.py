@@ -129,8 +129,7 @@ of d), ignoring campaigns (future ones, and clicks after d on messages sent befo
 campaign's blocked activity is included). With L the last observed active day the user is
 churned on L + 30 unless active on a day of d+1 .. L+30, so p = 0 when L + 30 > d + 14 (fewer
 than 16 days inactive), else P(no observed activity on those days) by a forward pass of the
-two-state chain (no random draws). Computed during the day loop only when users <= 50,000;
-it covers the simulated period whatever --land-through (keep score_date + 14 <= as_of_date).
+two-state chain (no random draws). Computed during the day loop only when users <= 50,000.
 
 How natural_return_rates is computed (during the day loop, without drawing random numbers):
 the latent hazards above are not what the data can estimate (a user observed silent may still
