@@ -5,23 +5,20 @@
         [--land-through YYYY-MM-DD] [--no-expected] [--quiet]
 
 Writes the eight raw tables of spec/raw-contract.md as Parquet (events Hive-partitioned by
-dt = UTC date of received_at; the files carry no dt column), DIR/_truth.json,
-DIR/_truth_uplift.parquet and (worlds of at most 50,000 users) DIR/_truth_churn.parquet
-(top-level files: the warehouse reads table folders only).
+dt = UTC date of received_at; the files carry no dt column), DIR/_truth.json and
+DIR/_truth_uplift.parquet (top-level files: the warehouse reads table folders only).
 
 The world (world.py)
 --------------------
 Users register over the period (15% launch burst in the first week, the rest on an
 exponential growth curve) from acquisition channels of different quality. Each user runs a
-daily two-state process: *engaged* users lapse with a per-day hazard lambda_u =
-LAPSE[channel] x clip((0.3 / p_u)^0.7, 0.5, 2.5) x (0.6 if pi_u >= 0.10) (users active more
-often and high-value users lapse less; x2.5 during the first 7 days) and are otherwise
-active with a per-user probability p_u ~ Beta(2,4) x QUALITY[channel] (x weekday
-multiplier); *lapsed* users return on their own with a per-day hazard RETURN[channel] (the
-return day is active). The registration day is always active. Active days become sessions (1
-+ Poisson(mu_u)) placed by a local diurnal rhythm wrapped into the UTC day; each session
-opens with app_open, then a mix of tracking plan events; on an active day a purchase (with
-its order) happens with probability pi_u.
+daily two-state process: *engaged* users lapse with a per-day hazard LAPSE[channel]
+(x2.5 during the first 7 days) and are otherwise active with a per-user probability
+p_u ~ Beta(2,4) x QUALITY[channel] (x weekday multiplier); *lapsed* users return on their own
+with a per-day hazard RETURN[channel] (the return day is active). The registration day is
+always active. Active days become sessions (1 + Poisson(mu_u)) placed by a local diurnal
+rhythm wrapped into the UTC day; each session opens with app_open, then a mix of tracking
+plan events; on an active day a purchase (with its order) happens with probability pi_u.
 Campaigns (one every ~3 weeks; arm templates world.ARM_TEMPLATES) assign, at 00:00 UTC of
 their start day, every user whose lifecycle state (metrics.md §1, defaults, from the
 simulated activity) on the previous day equals the target state, to arms by
@@ -59,13 +56,7 @@ arms                   {campaign_id: {start_date, conversion_event, target_state
                         true_conversion_rate, true_natural_rate, response_prob_if_delivered,
                         [treatment only] true_absolute_lift, true_rate_minus_control_rate}}}}
 natural_return_daily_hazard, lapse_daily_hazard   {channel (null -> "unknown"): hazard}
-                       (lapse: LAPSE[channel], before the user multipliers of
-                       churn_hazard_model)
 lapse_hazard_new_user_multiplier                  {multiplier, first_days}
-churn_hazard_model     how lambda_u depends on the user (formula, activity_reference,
-                       activity_power, activity_clip, high_value_p_buy, high_value_multiplier,
-                       new-user multiplier), horizon_days (14), truth_max_users, truth_file
-                       (_truth_churn.parquet, or null when users > truth_max_users)
 natural_return_rates   {state (silent, churned): {channel (null -> "unknown"): {user_days,
                         expected_returns, variance, rate}}}: the observable natural return
                         rate (below); rate is null when user_days is 0
@@ -120,16 +111,6 @@ expected revenue is value_per_conversion x p_treated and the coupon cost reward_
 p_treated (without a message: natural_purchase_mean_amount x p_natural). The arm truth above is
 the mean of these rows over the arm's assigned users (variant_id = assigned_variant_id for
 P_T). Not included: the extra control users of the off_target_assignments defect class.
-
-_truth_churn.parquet (churn-risk truth; metrics.md §1 with the default thresholds): one row
-per score day d with a complete horizon (d + 14 <= the last simulated day) and user observed
-active or silent at the end of d: user_id, score_date, p_churn_within_horizon = P(the user's
-observed state is churned on some day of d+1 .. d+14 | latent state and parameters at the end
-of d), ignoring campaigns (future ones, and clicks after d on messages sent before; a running
-campaign's blocked activity is included). With L the last observed active day the user is
-churned on L + 30 unless active on a day of d+1 .. L+30, so p = 0 when L + 30 > d + 14 (fewer
-than 16 days inactive), else P(no observed activity on those days) by a forward pass of the
-two-state chain (no random draws). Computed during the day loop only when users <= 50,000.
 
 How natural_return_rates is computed (during the day loop, without drawing random numbers):
 the latent hazards above are not what the data can estimate (a user observed silent may still

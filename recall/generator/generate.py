@@ -37,18 +37,8 @@ from .world import (
     RETURN,
     US,
     Ctx,
-    churn_hazard_model,
     simulate_chunk,
     uplift_model,
-)
-
-CHURN_FILE = "_truth_churn.parquet"
-CHURN_SCHEMA = pa.schema(
-    [
-        ("user_id", pa.string()),
-        ("score_date", pa.date32()),
-        ("p_churn_within_horizon", pa.float64()),
-    ]
 )
 
 UPLIFT_FILE = "_truth_uplift.parquet"
@@ -184,7 +174,6 @@ class _Run:
     natural_returns: np.ndarray  # world.ChunkRecords.natural_returns summed over chunks
     delivery_defects: np.ndarray  # variant gidx x DELIVERY_CLASSES: landed affected users
     uplift: list = field(default_factory=list)  # per-chunk tables of _truth_uplift.parquet
-    churn: list = field(default_factory=list)  # per-chunk tables of _truth_churn.parquet
     max_received: int | None = None
     registered: int = 0
     wrote_events: bool = False
@@ -233,7 +222,7 @@ def _clear_output(out: str) -> None:
     os.makedirs(out, exist_ok=True)
     for t in TABLES:
         shutil.rmtree(os.path.join(out, t), ignore_errors=True)
-    for name in ("_truth.json", UPLIFT_FILE, CHURN_FILE):
+    for name in ("_truth.json", UPLIFT_FILE):
         if os.path.exists(os.path.join(out, name)):
             os.remove(os.path.join(out, name))
 
@@ -277,11 +266,6 @@ def generate(
         pa.concat_tables(run.uplift) if run.uplift else UPLIFT_SCHEMA.empty_table(),
         os.path.join(out, UPLIFT_FILE),
     )
-    if ctx.churn_truth:
-        writer.write(
-            pa.concat_tables(run.churn) if run.churn else CHURN_SCHEMA.empty_table(),
-            os.path.join(out, CHURN_FILE),
-        )
     as_of = (
         (_date(run.max_received) - dt.timedelta(days=1)).isoformat()
         if run.max_received is not None
@@ -303,9 +287,6 @@ def generate(
         registered_users=run.registered,
         arms=arms,
         uplift_model=uplift_model(),
-        churn_hazard_model=dict(
-            churn_hazard_model(), truth_file=(CHURN_FILE if ctx.churn_truth else None)
-        ),
         natural_return_daily_hazard={
             k: float(v) for k, v in zip(CHANNEL_KEYS, RETURN, strict=True)
         },
@@ -351,19 +332,6 @@ def _generate_chunk(run: _Run, c: int) -> None:
             np.add.at(run.arm_p_treated, gvar, p_treated)
             np.add.at(run.arm_p_natural, gvar, p_natural)
     run.uplift.extend(_uplift_rows(run, world))
-    if world["churn"]:
-        days = np.concatenate([np.full(q.size, d, np.int32) for d, q, _ in world["churn"]])
-        who = np.concatenate([q for _, q, _ in world["churn"]])
-        run.churn.append(
-            pa.table(
-                [
-                    writer.user_ids(world["users"]["uid"][who]),
-                    pa.array(days + (run.start - dt.date(1970, 1, 1)).days, pa.date32()),
-                    pa.array(np.concatenate([p for _, _, p in world["churn"]]), pa.float64()),
-                ],
-                schema=CHURN_SCHEMA,
-            )
-        )
     _write_chunk(run, c, landed)
 
 

@@ -26,17 +26,6 @@ LAPSE = np.array([0.025, 0.040, 0.060, 0.035, 0.020, 0.050, 0.040])
 RETURN = np.array([0.012, 0.006, 0.004, 0.008, 0.015, 0.005, 0.006])
 NEW_USER_LAPSE_MULT = 2.5  # lapse hazard multiplier during the first 7 days after registration
 NEW_USER_DAYS = 7
-# the lapse hazard also depends on what the warehouse sees of a user (issue 23 §4): users
-# active more often lapse less, x clip((LAPSE_ACTIVITY_REF / p_u) ^ LAPSE_ACTIVITY_POWER,
-# LAPSE_ACTIVITY_CLIP), and high-value users (purchase propensity >= HIGH_VALUE_P_BUY) lapse
-# less, x LAPSE_HIGH_VALUE_MULT
-LAPSE_ACTIVITY_REF = 0.3
-LAPSE_ACTIVITY_POWER = 0.7
-LAPSE_ACTIVITY_CLIP = (0.5, 2.5)
-LAPSE_HIGH_VALUE_MULT = 0.6
-# _truth_churn.parquet (churn-risk truth): horizon, and only for worlds up to this many users
-CHURN_HORIZON_DAYS = 14
-CHURN_TRUTH_MAX_USERS = 50_000
 # observed recall lifecycle (metrics.md §1, default thresholds): new while days since
 # registration < NEW_USER_DAYS, then by days inactive: silent from 7, churned from 30
 SILENT_AFTER_DAYS = 7
@@ -335,36 +324,6 @@ def arm_effect(
     return float(e)
 
 
-def lapse_hazard(ch: np.ndarray, p_active: np.ndarray, p_buy: np.ndarray) -> np.ndarray:
-    """Daily engaged -> lapsed hazard of users past their first NEW_USER_DAYS days."""
-    activity = np.clip(
-        (LAPSE_ACTIVITY_REF / p_active) ** LAPSE_ACTIVITY_POWER, *LAPSE_ACTIVITY_CLIP
-    )
-    value = np.where(p_buy >= HIGH_VALUE_P_BUY, LAPSE_HIGH_VALUE_MULT, 1.0)
-    return LAPSE[ch] * activity * value
-
-
-def churn_hazard_model() -> dict:
-    """The lapse hazard's dependence on the user's features, for _truth.json."""
-    return dict(
-        formula=(
-            "lapse hazard = LAPSE[channel] x clip((ref / p_active)^power, lo, hi) x "
-            "(high_value_multiplier if p_buy >= high_value_p_buy else 1) x "
-            "(new_user_multiplier during the first new_user_days days)"
-        ),
-        activity_reference=LAPSE_ACTIVITY_REF,
-        activity_power=LAPSE_ACTIVITY_POWER,
-        activity_clip=list(LAPSE_ACTIVITY_CLIP),
-        high_value_p_buy=HIGH_VALUE_P_BUY,
-        high_value_multiplier=LAPSE_HIGH_VALUE_MULT,
-        new_user_multiplier=NEW_USER_LAPSE_MULT,
-        new_user_days=NEW_USER_DAYS,
-        return_hazard="RETURN[channel] (natural_return_daily_hazard)",
-        horizon_days=CHURN_HORIZON_DAYS,
-        truth_max_users=CHURN_TRUTH_MAX_USERS,
-    )
-
-
 def make_campaigns(days: int) -> list[dict]:
     """Campaign and arm definitions (deterministic given the number of days)."""
     if days < 16:
@@ -451,7 +410,6 @@ class Ctx:
         self.start_us, self.start_dow = start_us, start_dow
         self.camps = make_campaigns(days)
         self.n_chunks = max(1, -(-users // CHUNK))
-        self.churn_truth = users <= CHURN_TRUTH_MAX_USERS
         self.wk = WEEKDAY_MULT[(start_dow + np.arange(days + 40)) % 7]
         vars_ = [v for cp in self.camps for v in cp["variants"]]
         self.variant_coupon = [v["coupon_id"] or "" for v in vars_]
@@ -636,7 +594,7 @@ def _draw_users(ctx: Ctx, rng: np.random.Generator, chunk: int) -> ChunkUsers:
         rho=np.random.default_rng([ctx.seed, 7, chunk]).lognormal(
             -(RESPONSIVENESS_SIGMA**2) / 2, RESPONSIVENESS_SIGMA, n
         ),
-        lapse_hazard=lapse_hazard(ch, p_active, p_buy),
+        lapse_hazard=LAPSE[ch],
         return_hazard=RETURN[ch],
         has_dev2=has_dev2,
         dev2_start=dev2_start,
@@ -711,8 +669,6 @@ class ChunkRecords:
     # state on d-1 (silent, churned) x channel x day d, over users never assigned to a
     # treatment arm on or before d; p = P(active on d | latent state, parameters)
     natural_returns: np.ndarray | None = None
-    # churn-risk truth (ctx.churn_truth): per score day (user index array, probability array)
-    churn: list = field(default_factory=list)
     sends_made: int = 0
 
     @classmethod
@@ -738,8 +694,6 @@ def simulate_chunk(ctx: Ctx, c: int) -> dict:
             k, cp = campaign_by_day[day]
             _run_campaign(ctx, c, rng, day, k, cp, users, process, records)
         _natural_day(ctx, rng, day, users, process, records)
-        if ctx.churn_truth and day + CHURN_HORIZON_DAYS <= ctx.days - 1:
-            records.churn.append((day, *_churn_probability(ctx, users, process, day)))
     events, order_rows = _make_events(
         ctx,
         c,
@@ -760,7 +714,6 @@ def simulate_chunk(ctx: Ctx, c: int) -> dict:
         callbacks=_concat_columns(records.callbacks),
         truth=records.arm_truth,
         uplift=records.uplift,
-        churn=records.churn,
         natural_returns=records.natural_returns,
         offtarget=records.off_target,
     )
@@ -788,42 +741,6 @@ def _natural_conversion_probability(
                 engaged * lapse + lapsed * (1 - ret),
             )
     return 1.0 - (engaged + lapsed)
-
-
-def _churn_probability(
-    ctx: Ctx, users: ChunkUsers, process: LatentProcess, day: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(users observed active or silent at the end of `day`, P(observed churned on some day of
-    day+1 .. day+CHURN_HORIZON_DAYS)), no random draws, ignoring campaigns that start after
-    `day`. With L the last observed active day, the user is churned on L + CHURNED_AFTER_DAYS
-    unless active on one of the days day+1 .. L + CHURNED_AFTER_DAYS, so the probability is 0
-    when that day is past the horizon, else P(no observed activity on the k = L + 30 - day
-    next days): a forward pass of the two-state chain (no new-user multiplier: L - reg_day >=
-    0 and day - L >= 16), where a day a running campaign blocks shows no activity."""
-    last = process.last_observed
-    q = np.flatnonzero((users.reg_day <= day - NEW_USER_DAYS) & (day - last < CHURNED_AFTER_DAYS))
-    p = np.zeros(q.size)
-    k = last[q] + CHURNED_AFTER_DAYS - day
-    m = k <= CHURN_HORIZON_DAYS
-    ix = q[m]
-    steps = k[m]
-    engaged = (process.state[ix] == 1).astype(float)
-    lapsed = (process.state[ix] == 2).astype(float)
-    lapse, ret, p_active = users.lapse_hazard[ix], users.return_hazard[ix], users.p_active[ix]
-    for j in range(1, CHURN_HORIZON_DAYS + 1):
-        live = steps >= j
-        if not live.any():
-            break
-        p_day = np.minimum(1.0, p_active * ctx.wk[day + j])
-        hidden = process.activity_block[day + j, ix]
-        new_engaged = np.where(
-            hidden, engaged * (1 - lapse) + lapsed * ret, engaged * (1 - lapse) * (1 - p_day)
-        )
-        new_lapsed = engaged * lapse + lapsed * (1 - ret)
-        engaged = np.where(live, new_engaged, engaged)
-        lapsed = np.where(live, new_lapsed, lapsed)
-    p[m] = engaged + lapsed
-    return q, p
 
 
 def _run_campaign(
